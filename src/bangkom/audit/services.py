@@ -1,0 +1,71 @@
+"""Writing the audit trail. Every service that changes assessments, SKJ, records or roles calls record()."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models
+
+from bangkom.audit.models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of an instance (FKs as ids), ready to store as JSON."""
+    out: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        out[f.attname] = _jsonable(getattr(instance, f.attname))
+    return out
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    entity: str,
+    object_id: Any = "",
+    agency_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        object_id=str(object_id or ""),
+        agency_id=agency_id,
+        before=before,
+        after=after,
+        summary=summary[:500],
+    )
+
+
+def record_change(
+    *, actor: Any, instance: models.Model, before: dict[str, Any] | None, agency_id: int | None, action: str = ""
+) -> AuditEvent | None:
+    """Audit a saved instance against its snapshot before the change; nothing when nothing changed."""
+    after = snapshot(instance)
+    if before == after:
+        return None
+    return record(
+        actor=actor,
+        action=action or ("create" if before is None else "update"),
+        entity=instance._meta.label_lower,
+        object_id=instance.pk,
+        agency_id=agency_id,
+        before=before,
+        after=after,
+    )

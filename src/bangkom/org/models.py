@@ -1,0 +1,165 @@
+"""Instansi, unit kerja, jabatan and pegawai: who works where, in which position, under whom."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+
+# nip__length in the check constraint below.
+models.CharField.register_lookup(Length)
+
+
+class AgencyKind(models.TextChoices):
+    KEMENTERIAN = "kementerian", _("Kementerian")
+    LEMBAGA = "lembaga", _("Lembaga")
+    PROVINSI = "provinsi", _("Provinsi")
+    KABUPATEN = "kabupaten", _("Kabupaten")
+    KOTA = "kota", _("Kota")
+
+
+class Agency(models.Model):
+    """An instansi: the unit of data isolation."""
+
+    code = models.CharField(_("kode"), max_length=50, unique=True)
+    name = models.CharField(_("nama"), max_length=255)
+    kind = models.CharField(_("jenis"), max_length=20, choices=AgencyKind.choices)
+    region_code = models.CharField(_("kode wilayah"), max_length=20, blank=True)
+    underdeveloped = models.BooleanField(_("daerah tertinggal"), default=False)
+    # Overrides of the regulation defaults (settings.BANGKOM_DEFAULTS) for this instansi.
+    settings = models.JSONField(_("pengaturan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def setting(self, key: str) -> Any:
+        from django.conf import settings as dj_settings
+
+        return self.settings.get(key, dj_settings.BANGKOM_DEFAULTS[key])
+
+
+class Unit(models.Model):
+    """A unit kerja; units form a tree inside one instansi."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("instansi"))
+    code = models.CharField(_("kode"), max_length=50)
+    name = models.CharField(_("nama"), max_length=255)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("induk")
+    )
+
+    class Meta:
+        verbose_name = _("unit kerja")
+        verbose_name_plural = _("unit kerja")
+        ordering = ["agency__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="unit_agency_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PositionKind(models.TextChoices):
+    JPT_UTAMA = "jpt_utama", _("JPT Utama")
+    JPT_MADYA = "jpt_madya", _("JPT Madya")
+    JPT_PRATAMA = "jpt_pratama", _("JPT Pratama")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PENGAWAS = "pengawas", _("Pengawas")
+    PELAKSANA = "pelaksana", _("Pelaksana")
+    FUNGSIONAL = "fungsional", _("Fungsional")
+
+
+class FunctionalLevel(models.TextChoices):
+    AHLI_PERTAMA = "ahli_pertama", _("Ahli Pertama")
+    AHLI_MUDA = "ahli_muda", _("Ahli Muda")
+    AHLI_MADYA = "ahli_madya", _("Ahli Madya")
+    AHLI_UTAMA = "ahli_utama", _("Ahli Utama")
+    PEMULA = "pemula", _("Pemula")
+    TERAMPIL = "terampil", _("Terampil")
+    MAHIR = "mahir", _("Mahir")
+    PENYELIA = "penyelia", _("Penyelia")
+
+
+class Position(models.Model):
+    """A jabatan; its SKJ is the set of competency.Requirement rows."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="positions", verbose_name=_("instansi"))
+    code = models.CharField(_("kode"), max_length=50)
+    name = models.CharField(_("nama"), max_length=255)
+    kind = models.CharField(_("jenis jabatan"), max_length=20, choices=PositionKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit kerja"))
+    functional_level = models.CharField(
+        _("jenjang fungsional"), max_length=20, choices=FunctionalLevel.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("jabatan")
+        verbose_name_plural = _("jabatan")
+        ordering = ["agency__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="position_agency_code_unique"),
+            models.CheckConstraint(condition=models.Q(kind__in=PositionKind.values), name="position_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(functional_level="") | models.Q(functional_level__in=FunctionalLevel.values),
+                name="position_functional_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EmploymentType(models.TextChoices):
+    PNS = "pns", _("PNS")
+    CPNS = "cpns", _("CPNS")
+    PPPK = "pppk", _("PPPK")
+
+
+class Employee(models.Model):
+    """A pegawai (ASN). The supervisor chain defines who is atasan of whom; it never forms a cycle."""
+
+    nip = models.CharField(_("NIP"), max_length=18, unique=True)
+    name = models.CharField(_("nama"), max_length=255)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employees", verbose_name=_("instansi"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit kerja"))
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="employees", verbose_name=_("jabatan")
+    )
+    employment_type = models.CharField(_("jenis kepegawaian"), max_length=4, choices=EmploymentType.choices)
+    supervisor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinates",
+        verbose_name=_("atasan langsung"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("pegawai")
+        verbose_name_plural = _("pegawai")
+        ordering = ["nip"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(nip__length=18), name="employee_nip_length_18"),
+            models.CheckConstraint(
+                condition=models.Q(employment_type__in=EmploymentType.values), name="employee_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supervisor=models.F("pk")), name="employee_not_own_supervisor"
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "unit"]), models.Index(fields=["agency", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.nip} {self.name}"
+
