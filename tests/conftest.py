@@ -73,11 +73,17 @@ def org(db: Any, password_hash: str) -> Org:
     pa_staff = Position.objects.create(agency=a, code="A-J2", name="Analis", kind="pelaksana", unit=ua2)
     pb = Position.objects.create(agency=b, code="B-J1", name="Kepala Seksi", kind="pengawas", unit=ub)
 
-    def emp(name: str, agency: Agency, unit: Unit, pos: Position, sup: Employee | None = None,
-            kind: str = "pns") -> Employee:
+    def emp(
+        name: str, agency: Agency, unit: Unit, pos: Position, sup: Employee | None = None, kind: str = "pns"
+    ) -> Employee:
         return Employee.objects.create(
-            nip=next_nip("pppk" if kind == "pppk" else "pns"), name=name, agency=agency, unit=unit, position=pos,
-            employment_type=kind, supervisor=sup,
+            nip=next_nip("pppk" if kind == "pppk" else "pns"),
+            name=name,
+            agency=agency,
+            unit=unit,
+            position=pos,
+            employment_type=kind,
+            supervisor=sup,
         )
 
     kepala = emp("Kepala A", a, ua, pa)

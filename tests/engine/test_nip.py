@@ -89,9 +89,14 @@ def test_type_mismatch(nip: str, employment_type: str, ok: bool) -> None:
 def test_built_pns_nip_roundtrips(birth: dt.date, age: int, month: int, sex: int, seq: int) -> None:
     year = birth.year + age + 1
     info = parse_nip(format_pns_nip(birth, year, month, sex, seq))
-    assert (info.kind, info.birth_date, info.appointed_year, info.appointed_month, info.sex, info.sequence) == (
-        "pns", birth, year, month, sex, seq
-    )
+    assert (
+        info.kind,
+        info.birth_date,
+        info.appointed_year,
+        info.appointed_month,
+        info.sex,
+        info.sequence,
+    ) == ("pns", birth, year, month, sex, seq)
 
 
 @given(
@@ -105,5 +110,9 @@ def test_built_pppk_ni_roundtrips(birth: dt.date, age: int, contract: int, sex: 
     year = birth.year + age
     info = parse_nip(format_pppk_ni(birth, year, contract, sex, seq))
     assert (info.kind, info.birth_date, info.appointed_year, info.contract_count, info.sex) == (
-        "pppk", birth, year, contract, sex
+        "pppk",
+        birth,
+        year,
+        contract,
+        sex,
     )

@@ -58,19 +58,18 @@ def roles_for(user: Any) -> Roles:
     admin: set[int] = set()
     provider: set[int] = set()
     national = False
-    for role, agency_id in RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "agency_id"):
-        if role == Role.ADMIN_INSTANSI:
-            admin.add(agency_id)
-        elif role == Role.PENYELENGGARA:
-            provider.add(agency_id)
+    for role, granted_agency in RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "agency_id"):
+        if role == Role.ADMIN_INSTANSI and granted_agency is not None:
+            admin.add(granted_agency)
+        elif role == Role.PENYELENGGARA and granted_agency is not None:
+            provider.add(granted_agency)
         elif role == Role.ADMIN_NASIONAL:
             national = True
-    employee_id = user.employee_id
-    agency_id = None
+    employee_id: int | None = user.employee_id
+    agency_id: int | None = None
     is_atasan = False
     if employee_id is not None:
-        row = Employee.objects.filter(pk=employee_id).values_list("agency_id", flat=True).first()
-        agency_id = row
+        agency_id = Employee.objects.filter(pk=employee_id).values_list("agency_id", flat=True).first()
         is_atasan = Employee.objects.filter(supervisor_id=employee_id).exists()
     roles = Roles(
         user_id=user.pk,

@@ -9,10 +9,22 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("pelaku"))
-    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("instansi"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pelaku"),
+    )
+    agency = models.ForeignKey(
+        "org.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("instansi"),
+    )
     action = models.CharField(_("aksi"), max_length=20)  # create, update, delete, import
     entity = models.CharField(_("entitas"), max_length=50)  # e.g. competency.assessment
     object_id = models.CharField(_("id objek"), max_length=64, blank=True)

@@ -54,7 +54,12 @@ def record(
 
 
 def record_change(
-    *, actor: Any, instance: models.Model, before: dict[str, Any] | None, agency_id: int | None, action: str = ""
+    *,
+    actor: Any,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    agency_id: int | None,
+    action: str = "",
 ) -> AuditEvent | None:
     """Audit a saved instance against its snapshot before the change; nothing when nothing changed."""
     after = snapshot(instance)

@@ -27,7 +27,11 @@ class Competency(models.Model):
     name_en = models.CharField(_("nama (Inggris)"), max_length=255, blank=True)
     type = models.CharField(_("jenis"), max_length=20, choices=CompetencyType.choices)
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="competencies",
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="competencies",
         verbose_name=_("instansi"),
     )
     definition = models.TextField(_("definisi"), blank=True)
@@ -37,7 +41,9 @@ class Competency(models.Model):
         verbose_name_plural = _("kompetensi")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(type__in=CompetencyType.values), name="competency_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(type__in=CompetencyType.values), name="competency_type_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,7 +64,9 @@ class CompetencyLevel(models.Model):
         ordering = ["competency__code", "level"]
         constraints = [
             models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="competency_level_range"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="competency_level_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,10 +76,12 @@ class CompetencyLevel(models.Model):
 class Requirement(models.Model):
     """One line of a Standar Kompetensi Jabatan (SKJ): the level a position requires of a competency."""
 
-    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="requirements",
-                                 verbose_name=_("jabatan"))
-    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="requirements",
-                                   verbose_name=_("kompetensi"))
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("jabatan")
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("kompetensi")
+    )
     required_level = models.PositiveSmallIntegerField(_("level dipersyaratkan"), validators=LEVEL_VALIDATORS)
 
     class Meta:
@@ -81,7 +91,8 @@ class Requirement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["position", "competency"], name="requirement_unique"),
             models.CheckConstraint(
-                condition=models.Q(required_level__gte=1, required_level__lte=5), name="requirement_level_range"
+                condition=models.Q(required_level__gte=1, required_level__lte=5),
+                name="requirement_level_range",
             ),
         ]
 
@@ -101,15 +112,21 @@ class AssessmentMethod(models.TextChoices):
 class Assessment(models.Model):
     """One assessed level. History is kept; the latest by assessed_on is the current level."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="assessments",
-                                 verbose_name=_("pegawai"))
-    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="assessments",
-                                   verbose_name=_("kompetensi"))
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("pegawai")
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("kompetensi")
+    )
     assessed_on = models.DateField(_("tanggal penilaian"))
     level = models.PositiveSmallIntegerField(_("level"), validators=LEVEL_VALIDATORS)
     method = models.CharField(_("metode"), max_length=20, choices=AssessmentMethod.choices)
     assessor = models.ForeignKey(
-        Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments_made",
+        Employee,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments_made",
         verbose_name=_("penilai"),
     )
     note = models.TextField(_("catatan"), blank=True)
@@ -119,8 +136,12 @@ class Assessment(models.Model):
         verbose_name_plural = _("penilaian kompetensi")
         ordering = ["employee_id", "competency_id", "-assessed_on"]
         constraints = [
-            models.UniqueConstraint(fields=["employee", "competency", "assessed_on"], name="assessment_unique"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="assessment_level_range"),
+            models.UniqueConstraint(
+                fields=["employee", "competency", "assessed_on"], name="assessment_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="assessment_level_range"
+            ),
             models.CheckConstraint(
                 condition=models.Q(method__in=AssessmentMethod.values), name="assessment_method_valid"
             ),

@@ -15,8 +15,9 @@ class Rating(models.TextChoices):
 
 
 class PerformanceRating(models.Model):
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="performance_ratings",
-                                 verbose_name=_("pegawai"))
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="performance_ratings", verbose_name=_("pegawai")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     hasil_kerja = models.CharField(_("hasil kerja"), max_length=8, choices=Rating.choices)
     perilaku_kerja = models.CharField(_("perilaku kerja"), max_length=8, choices=Rating.choices)
@@ -27,11 +28,15 @@ class PerformanceRating(models.Model):
         ordering = ["employee_id", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["employee", "year"], name="performance_unique"),
-            models.CheckConstraint(condition=models.Q(hasil_kerja__in=Rating.values), name="performance_hasil_valid"),
+            models.CheckConstraint(
+                condition=models.Q(hasil_kerja__in=Rating.values), name="performance_hasil_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(perilaku_kerja__in=Rating.values), name="performance_perilaku_valid"
             ),
-            models.CheckConstraint(condition=models.Q(year__gte=1950, year__lte=2200), name="performance_year_range"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1950, year__lte=2200), name="performance_year_range"
+            ),
         ]
 
     def __str__(self) -> str:

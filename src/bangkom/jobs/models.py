@@ -26,10 +26,22 @@ class Job(models.Model):
     result = models.JSONField(_("hasil"), null=True, blank=True)
     # Text of the error report (one "FILE:LINE: message" per line) for download.
     error_report = models.TextField(_("laporan kesalahan"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="jobs", verbose_name=_("dibuat oleh"))
-    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs",
-                               verbose_name=_("instansi"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        verbose_name=_("dibuat oleh"),
+    )
+    agency = models.ForeignKey(
+        "org.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=_("instansi"),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)

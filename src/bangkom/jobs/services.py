@@ -26,17 +26,25 @@ def run_job(job_id: Any) -> Job:
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(), progress=0)
     fn = get_job_function(job.kind)
+
+    def progress(percent: int, message: str = "") -> None:
+        _set_progress(job.pk, percent, message)
+
     try:
-        result = fn(job, lambda pct, msg="": _set_progress(job.pk, pct, msg))
+        result = fn(job, progress)
     except JobFailed as exc:
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), message=exc.message[:500],
-            error_report=exc.report, result=exc.result,
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=exc.message[:500],
+            error_report=exc.report,
+            result=exc.result,
         )
     except Exception:
         logger.exception("job %s (%s) crashed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(),
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
             message=_("Terjadi kesalahan internal; hubungi operator."),
         )
     else:
@@ -57,7 +65,9 @@ def _run_in_thread(job_id: Any) -> None:
 def submit_job(*, kind: str, params: dict[str, Any], user: Any = None, agency_id: int | None = None) -> Job:
     """Create the Job record and hand it to the configured runner once the creating transaction commits."""
     job = Job.objects.create(
-        kind=kind, params=params, agency_id=agency_id,
+        kind=kind,
+        params=params,
+        agency_id=agency_id,
         created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
     )
     runner = settings.BANGKOM_JOB_RUNNER
@@ -69,6 +79,7 @@ def submit_job(*, kind: str, params: dict[str, Any], user: Any = None, agency_id
 
         transaction.on_commit(lambda: run_job_task.delay(str(job.pk)))
     else:
+
         def start() -> None:
             threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"job-{job.pk}", daemon=True).start()
 

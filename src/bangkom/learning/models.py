@@ -32,7 +32,9 @@ class DevelopmentForm(models.Model):
         verbose_name = _("bentuk pengembangan")
         verbose_name_plural = _("bentuk pengembangan")
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=models.Q(id__gte=1, id__lte=25), name="form_id_range")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id__gte=1, id__lte=25), name="form_id_range")
+        ]
 
     def __str__(self) -> str:
         return f"{self.id}. {self.name}"
@@ -47,25 +49,33 @@ class RecordStatus(models.TextChoices):
 class LearningRecord(models.Model):
     """One development activity of a pegawai; only verified records count towards the yearly JP."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="learning_records",
-                                 verbose_name=_("pegawai"))
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="learning_records", verbose_name=_("pegawai")
+    )
     title = models.CharField(_("judul"), max_length=500)
     start_date = models.DateField(_("tanggal mulai"))
     end_date = models.DateField(_("tanggal selesai"))
-    form = models.ForeignKey(DevelopmentForm, on_delete=models.PROTECT, related_name="records",
-                             verbose_name=_("bentuk pengembangan"))
+    form = models.ForeignKey(
+        DevelopmentForm,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("bentuk pengembangan"),
+    )
     provider = models.CharField(_("penyelenggara"), max_length=255)
     jp = models.DecimalField(_("JP"), max_digits=7, decimal_places=2)
     certificate_no = models.CharField(_("nomor sertifikat"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=RecordStatus.choices,
-                              default=RecordStatus.VERIFIED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.VERIFIED
+    )
 
     class Meta:
         verbose_name = _("catatan pembelajaran")
         verbose_name_plural = _("catatan pembelajaran")
         ordering = ["employee_id", "-end_date"]
         constraints = [
-            models.UniqueConstraint(fields=["employee", "title", "start_date"], name="learning_record_unique"),
+            models.UniqueConstraint(
+                fields=["employee", "title", "start_date"], name="learning_record_unique"
+            ),
             models.CheckConstraint(condition=models.Q(jp__gte=0), name="learning_record_jp_nonnegative"),
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="learning_record_dates_ordered"

@@ -51,11 +51,18 @@ class Agency(models.Model):
 class Unit(models.Model):
     """A unit kerja; units form a tree inside one instansi."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("instansi"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("instansi")
+    )
     code = models.CharField(_("kode"), max_length=50)
     name = models.CharField(_("nama"), max_length=255)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("induk")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("induk"),
     )
 
     class Meta:
@@ -92,11 +99,15 @@ class FunctionalLevel(models.TextChoices):
 class Position(models.Model):
     """A jabatan; its SKJ is the set of competency.Requirement rows."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="positions", verbose_name=_("instansi"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="positions", verbose_name=_("instansi")
+    )
     code = models.CharField(_("kode"), max_length=50)
     name = models.CharField(_("nama"), max_length=255)
     kind = models.CharField(_("jenis jabatan"), max_length=20, choices=PositionKind.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit kerja"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit kerja")
+    )
     functional_level = models.CharField(
         _("jenjang fungsional"), max_length=20, choices=FunctionalLevel.choices, blank=True
     )
@@ -107,9 +118,12 @@ class Position(models.Model):
         ordering = ["agency__code", "code"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "code"], name="position_agency_code_unique"),
-            models.CheckConstraint(condition=models.Q(kind__in=PositionKind.values), name="position_kind_valid"),
             models.CheckConstraint(
-                condition=models.Q(functional_level="") | models.Q(functional_level__in=FunctionalLevel.values),
+                condition=models.Q(kind__in=PositionKind.values), name="position_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(functional_level="")
+                | models.Q(functional_level__in=FunctionalLevel.values),
                 name="position_functional_level_valid",
             ),
         ]
@@ -129,8 +143,12 @@ class Employee(models.Model):
 
     nip = models.CharField(_("NIP"), max_length=18, unique=True)
     name = models.CharField(_("nama"), max_length=255)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employees", verbose_name=_("instansi"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit kerja"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="employees", verbose_name=_("instansi")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit kerja")
+    )
     position = models.ForeignKey(
         Position, on_delete=models.PROTECT, related_name="employees", verbose_name=_("jabatan")
     )
@@ -162,4 +180,3 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nip} {self.name}"
-

@@ -6,34 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='waktu')),
-                ('action', models.CharField(max_length=20, verbose_name='aksi')),
-                ('entity', models.CharField(max_length=50, verbose_name='entitas')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='id objek')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='ringkasan')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='sebelum')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='sesudah')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pelaku')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.agency', verbose_name='instansi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="waktu")),
+                ("action", models.CharField(max_length=20, verbose_name="aksi")),
+                ("entity", models.CharField(max_length=50, verbose_name="entitas")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="id objek")),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="ringkasan")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="sebelum")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="sesudah")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pelaku",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="instansi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jejak audit',
-                'verbose_name_plural': 'jejak audit',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['agency', '-at'], name='audit_audit_agency__667c62_idx'), models.Index(fields=['entity', 'object_id'], name='audit_audit_entity_784f76_idx')],
+                "verbose_name": "jejak audit",
+                "verbose_name_plural": "jejak audit",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["agency", "-at"], name="audit_audit_agency__667c62_idx"),
+                    models.Index(fields=["entity", "object_id"], name="audit_audit_entity_784f76_idx"),
+                ],
             },
         ),
     ]

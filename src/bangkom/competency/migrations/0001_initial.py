@@ -6,108 +6,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Competency',
+            name="Competency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='nama (Inggris)')),
-                ('type', models.CharField(choices=[('manajerial', 'Manajerial'), ('sosial_kultural', 'Sosial kultural'), ('teknis', 'Teknis')], max_length=20, verbose_name='jenis')),
-                ('definition', models.TextField(blank=True, verbose_name='definisi')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='competencies', to='org.agency', verbose_name='instansi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="nama (Inggris)")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("manajerial", "Manajerial"),
+                            ("sosial_kultural", "Sosial kultural"),
+                            ("teknis", "Teknis"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("definition", models.TextField(blank=True, verbose_name="definisi")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competencies",
+                        to="org.agency",
+                        verbose_name="instansi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kompetensi',
-                'verbose_name_plural': 'kompetensi',
-                'ordering': ['code'],
+                "verbose_name": "kompetensi",
+                "verbose_name_plural": "kompetensi",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(verbose_name='tanggal penilaian')),
-                ('level', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level')),
-                ('method', models.CharField(choices=[('assessment_center', 'Assessment center'), ('uji_kompetensi', 'Uji kompetensi'), ('atasan', 'Penilaian atasan'), ('rekan', 'Penilaian rekan kerja'), ('diri', 'Penilaian diri'), ('lainnya', 'Lainnya')], max_length=20, verbose_name='metode')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assessments_made', to='org.employee', verbose_name='penilai')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='org.employee', verbose_name='pegawai')),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='competency.competency', verbose_name='kompetensi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="tanggal penilaian")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("assessment_center", "Assessment center"),
+                            ("uji_kompetensi", "Uji kompetensi"),
+                            ("atasan", "Penilaian atasan"),
+                            ("rekan", "Penilaian rekan kerja"),
+                            ("diri", "Penilaian diri"),
+                            ("lainnya", "Lainnya"),
+                        ],
+                        max_length=20,
+                        verbose_name="metode",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assessments_made",
+                        to="org.employee",
+                        verbose_name="penilai",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="org.employee",
+                        verbose_name="pegawai",
+                    ),
+                ),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="competency.competency",
+                        verbose_name="kompetensi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penilaian kompetensi',
-                'verbose_name_plural': 'penilaian kompetensi',
-                'ordering': ['employee_id', 'competency_id', '-assessed_on'],
+                "verbose_name": "penilaian kompetensi",
+                "verbose_name_plural": "penilaian kompetensi",
+                "ordering": ["employee_id", "competency_id", "-assessed_on"],
             },
         ),
         migrations.CreateModel(
-            name='CompetencyLevel',
+            name="CompetencyLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level')),
-                ('description', models.TextField(verbose_name='deskripsi')),
-                ('description_en', models.TextField(blank=True, verbose_name='deskripsi (Inggris)')),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='competency.competency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="deskripsi")),
+                ("description_en", models.TextField(blank=True, verbose_name="deskripsi (Inggris)")),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="competency.competency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'level kompetensi',
-                'verbose_name_plural': 'level kompetensi',
-                'ordering': ['competency__code', 'level'],
+                "verbose_name": "level kompetensi",
+                "verbose_name_plural": "level kompetensi",
+                "ordering": ["competency__code", "level"],
             },
         ),
         migrations.CreateModel(
-            name='Requirement',
+            name="Requirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('required_level', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='level dipersyaratkan')),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='competency.competency', verbose_name='kompetensi')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='org.position', verbose_name='jabatan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "required_level",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="level dipersyaratkan",
+                    ),
+                ),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="competency.competency",
+                        verbose_name="kompetensi",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="org.position",
+                        verbose_name="jabatan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standar kompetensi jabatan',
-                'verbose_name_plural': 'standar kompetensi jabatan',
-                'ordering': ['position__code', 'competency__code'],
+                "verbose_name": "standar kompetensi jabatan",
+                "verbose_name_plural": "standar kompetensi jabatan",
+                "ordering": ["position__code", "competency__code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='competency',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['manajerial', 'sosial_kultural', 'teknis'])), name='competency_type_valid'),
+            model_name="competency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("type__in", ["manajerial", "sosial_kultural", "teknis"])),
+                name="competency_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('employee', 'competency', 'assessed_on'), name='assessment_unique'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("employee", "competency", "assessed_on"), name="assessment_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='assessment_level_range'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)), name="assessment_level_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['assessment_center', 'uji_kompetensi', 'atasan', 'rekan', 'diri', 'lainnya'])), name='assessment_method_valid'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "method__in",
+                        ["assessment_center", "uji_kompetensi", "atasan", "rekan", "diri", "lainnya"],
+                    )
+                ),
+                name="assessment_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competencylevel',
-            constraint=models.UniqueConstraint(fields=('competency', 'level'), name='competency_level_unique'),
+            model_name="competencylevel",
+            constraint=models.UniqueConstraint(
+                fields=("competency", "level"), name="competency_level_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competencylevel',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='competency_level_range'),
+            model_name="competencylevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)), name="competency_level_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.UniqueConstraint(fields=('position', 'competency'), name='requirement_unique'),
+            model_name="requirement",
+            constraint=models.UniqueConstraint(fields=("position", "competency"), name="requirement_unique"),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.CheckConstraint(condition=models.Q(('required_level__gte', 1), ('required_level__lte', 5)), name='requirement_level_range'),
+            model_name="requirement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("required_level__gte", 1), ("required_level__lte", 5)),
+                name="requirement_level_range",
+            ),
         ),
     ]

@@ -134,7 +134,9 @@ X_FRAME_OPTIONS = "DENY"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-BANGKOM_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("BANGKOM_IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+BANGKOM_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("BANGKOM_IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024))
+)
 
 # Long jobs: "thread" runs them in a background thread of the web process (embedded default);
 # "celery" hands them to Celery workers through Redis; "sync" runs them inline (tests, CLI).

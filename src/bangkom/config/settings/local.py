@@ -6,4 +6,4 @@ from .base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 # A development key is acceptable only for the local embedded mode; production refuses to start without one.
-SECRET_KEY = _SECRET_KEY or "bangkom-local-development-only-not-secret"  # noqa: S105
+SECRET_KEY = _SECRET_KEY or "bangkom-local-development-only-not-secret"

@@ -5,28 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PerformanceRating',
+            name="PerformanceRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('hasil_kerja', models.CharField(choices=[('di_atas', 'Di atas ekspektasi'), ('sesuai', 'Sesuai ekspektasi'), ('di_bawah', 'Di bawah ekspektasi')], max_length=8, verbose_name='hasil kerja')),
-                ('perilaku_kerja', models.CharField(choices=[('di_atas', 'Di atas ekspektasi'), ('sesuai', 'Sesuai ekspektasi'), ('di_bawah', 'Di bawah ekspektasi')], max_length=8, verbose_name='perilaku kerja')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='performance_ratings', to='org.employee', verbose_name='pegawai')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                (
+                    "hasil_kerja",
+                    models.CharField(
+                        choices=[
+                            ("di_atas", "Di atas ekspektasi"),
+                            ("sesuai", "Sesuai ekspektasi"),
+                            ("di_bawah", "Di bawah ekspektasi"),
+                        ],
+                        max_length=8,
+                        verbose_name="hasil kerja",
+                    ),
+                ),
+                (
+                    "perilaku_kerja",
+                    models.CharField(
+                        choices=[
+                            ("di_atas", "Di atas ekspektasi"),
+                            ("sesuai", "Sesuai ekspektasi"),
+                            ("di_bawah", "Di bawah ekspektasi"),
+                        ],
+                        max_length=8,
+                        verbose_name="perilaku kerja",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="performance_ratings",
+                        to="org.employee",
+                        verbose_name="pegawai",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penilaian kinerja',
-                'verbose_name_plural': 'penilaian kinerja',
-                'ordering': ['employee_id', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'year'), name='performance_unique'), models.CheckConstraint(condition=models.Q(('hasil_kerja__in', ['di_atas', 'sesuai', 'di_bawah'])), name='performance_hasil_valid'), models.CheckConstraint(condition=models.Q(('perilaku_kerja__in', ['di_atas', 'sesuai', 'di_bawah'])), name='performance_perilaku_valid'), models.CheckConstraint(condition=models.Q(('year__gte', 1950), ('year__lte', 2200)), name='performance_year_range')],
+                "verbose_name": "penilaian kinerja",
+                "verbose_name_plural": "penilaian kinerja",
+                "ordering": ["employee_id", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("employee", "year"), name="performance_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("hasil_kerja__in", ["di_atas", "sesuai", "di_bawah"])),
+                        name="performance_hasil_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("perilaku_kerja__in", ["di_atas", "sesuai", "di_bawah"])),
+                        name="performance_perilaku_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1950), ("year__lte", 2200)),
+                        name="performance_year_range",
+                    ),
+                ],
             },
         ),
     ]

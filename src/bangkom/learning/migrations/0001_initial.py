@@ -5,50 +5,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DevelopmentForm',
+            name="DevelopmentForm",
             fields=[
-                ('id', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('name_en', models.CharField(max_length=100, verbose_name='nama (Inggris)')),
-                ('path', models.CharField(choices=[('klasikal', 'Klasikal'), ('nonklasikal', 'Nonklasikal')], max_length=12, verbose_name='jalur')),
-                ('mix_category', models.CharField(choices=[('70', '70: pengalaman kerja'), ('20', '20: belajar dari orang lain'), ('10', '10: pembelajaran formal')], max_length=2, verbose_name='kategori 70-20-10')),
+                ("id", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("name_en", models.CharField(max_length=100, verbose_name="nama (Inggris)")),
+                (
+                    "path",
+                    models.CharField(
+                        choices=[("klasikal", "Klasikal"), ("nonklasikal", "Nonklasikal")],
+                        max_length=12,
+                        verbose_name="jalur",
+                    ),
+                ),
+                (
+                    "mix_category",
+                    models.CharField(
+                        choices=[
+                            ("70", "70: pengalaman kerja"),
+                            ("20", "20: belajar dari orang lain"),
+                            ("10", "10: pembelajaran formal"),
+                        ],
+                        max_length=2,
+                        verbose_name="kategori 70-20-10",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bentuk pengembangan',
-                'verbose_name_plural': 'bentuk pengembangan',
-                'ordering': ['id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('id__gte', 1), ('id__lte', 25)), name='form_id_range')],
+                "verbose_name": "bentuk pengembangan",
+                "verbose_name_plural": "bentuk pengembangan",
+                "ordering": ["id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id__gte", 1), ("id__lte", 25)), name="form_id_range"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LearningRecord',
+            name="LearningRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='judul')),
-                ('start_date', models.DateField(verbose_name='tanggal mulai')),
-                ('end_date', models.DateField(verbose_name='tanggal selesai')),
-                ('provider', models.CharField(max_length=255, verbose_name='penyelenggara')),
-                ('jp', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='JP')),
-                ('certificate_no', models.CharField(blank=True, max_length=100, verbose_name='nomor sertifikat')),
-                ('status', models.CharField(choices=[('submitted', 'Diajukan'), ('verified', 'Terverifikasi'), ('rejected', 'Ditolak')], default='verified', max_length=10, verbose_name='status')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learning_records', to='org.employee', verbose_name='pegawai')),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='learning.developmentform', verbose_name='bentuk pengembangan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="judul")),
+                ("start_date", models.DateField(verbose_name="tanggal mulai")),
+                ("end_date", models.DateField(verbose_name="tanggal selesai")),
+                ("provider", models.CharField(max_length=255, verbose_name="penyelenggara")),
+                ("jp", models.DecimalField(decimal_places=2, max_digits=7, verbose_name="JP")),
+                (
+                    "certificate_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="nomor sertifikat"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Diajukan"),
+                            ("verified", "Terverifikasi"),
+                            ("rejected", "Ditolak"),
+                        ],
+                        default="verified",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning_records",
+                        to="org.employee",
+                        verbose_name="pegawai",
+                    ),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="learning.developmentform",
+                        verbose_name="bentuk pengembangan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catatan pembelajaran',
-                'verbose_name_plural': 'catatan pembelajaran',
-                'ordering': ['employee_id', '-end_date'],
-                'indexes': [models.Index(fields=['employee', 'end_date'], name='learning_le_employe_60a3fa_idx')],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'title', 'start_date'), name='learning_record_unique'), models.CheckConstraint(condition=models.Q(('jp__gte', 0)), name='learning_record_jp_nonnegative'), models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='learning_record_dates_ordered'), models.CheckConstraint(condition=models.Q(('status__in', ['submitted', 'verified', 'rejected'])), name='learning_record_status_valid')],
+                "verbose_name": "catatan pembelajaran",
+                "verbose_name_plural": "catatan pembelajaran",
+                "ordering": ["employee_id", "-end_date"],
+                "indexes": [
+                    models.Index(fields=["employee", "end_date"], name="learning_le_employe_60a3fa_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employee", "title", "start_date"), name="learning_record_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("jp__gte", 0)), name="learning_record_jp_nonnegative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="learning_record_dates_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["submitted", "verified", "rejected"])),
+                        name="learning_record_status_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,116 +5,304 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('kind', models.CharField(choices=[('kementerian', 'Kementerian'), ('lembaga', 'Lembaga'), ('provinsi', 'Provinsi'), ('kabupaten', 'Kabupaten'), ('kota', 'Kota')], max_length=20, verbose_name='jenis')),
-                ('region_code', models.CharField(blank=True, max_length=20, verbose_name='kode wilayah')),
-                ('underdeveloped', models.BooleanField(default=False, verbose_name='daerah tertinggal')),
-                ('settings', models.JSONField(blank=True, default=dict, verbose_name='pengaturan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kementerian", "Kementerian"),
+                            ("lembaga", "Lembaga"),
+                            ("provinsi", "Provinsi"),
+                            ("kabupaten", "Kabupaten"),
+                            ("kota", "Kota"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("region_code", models.CharField(blank=True, max_length=20, verbose_name="kode wilayah")),
+                ("underdeveloped", models.BooleanField(default=False, verbose_name="daerah tertinggal")),
+                ("settings", models.JSONField(blank=True, default=dict, verbose_name="pengaturan")),
             ],
             options={
-                'verbose_name': 'instansi',
-                'verbose_name_plural': 'instansi',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['kementerian', 'lembaga', 'provinsi', 'kabupaten', 'kota'])), name='agency_kind_valid')],
+                "verbose_name": "instansi",
+                "verbose_name_plural": "instansi",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["kementerian", "lembaga", "provinsi", "kabupaten", "kota"])
+                        ),
+                        name="agency_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, verbose_name='kode')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='org.agency', verbose_name='instansi')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit', verbose_name='induk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, verbose_name="kode")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="org.agency",
+                        verbose_name="instansi",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                        verbose_name="induk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit kerja',
-                'verbose_name_plural': 'unit kerja',
-                'ordering': ['agency__code', 'code'],
+                "verbose_name": "unit kerja",
+                "verbose_name_plural": "unit kerja",
+                "ordering": ["agency__code", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, verbose_name='kode')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('kind', models.CharField(choices=[('jpt_utama', 'JPT Utama'), ('jpt_madya', 'JPT Madya'), ('jpt_pratama', 'JPT Pratama'), ('administrator', 'Administrator'), ('pengawas', 'Pengawas'), ('pelaksana', 'Pelaksana'), ('fungsional', 'Fungsional')], max_length=20, verbose_name='jenis jabatan')),
-                ('functional_level', models.CharField(blank=True, choices=[('ahli_pertama', 'Ahli Pertama'), ('ahli_muda', 'Ahli Muda'), ('ahli_madya', 'Ahli Madya'), ('ahli_utama', 'Ahli Utama'), ('pemula', 'Pemula'), ('terampil', 'Terampil'), ('mahir', 'Mahir'), ('penyelia', 'Penyelia')], max_length=20, verbose_name='jenjang fungsional')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='org.agency', verbose_name='instansi')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='org.unit', verbose_name='unit kerja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, verbose_name="kode")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("jpt_utama", "JPT Utama"),
+                            ("jpt_madya", "JPT Madya"),
+                            ("jpt_pratama", "JPT Pratama"),
+                            ("administrator", "Administrator"),
+                            ("pengawas", "Pengawas"),
+                            ("pelaksana", "Pelaksana"),
+                            ("fungsional", "Fungsional"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenis jabatan",
+                    ),
+                ),
+                (
+                    "functional_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ahli_pertama", "Ahli Pertama"),
+                            ("ahli_muda", "Ahli Muda"),
+                            ("ahli_madya", "Ahli Madya"),
+                            ("ahli_utama", "Ahli Utama"),
+                            ("pemula", "Pemula"),
+                            ("terampil", "Terampil"),
+                            ("mahir", "Mahir"),
+                            ("penyelia", "Penyelia"),
+                        ],
+                        max_length=20,
+                        verbose_name="jenjang fungsional",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positions",
+                        to="org.agency",
+                        verbose_name="instansi",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="org.unit",
+                        verbose_name="unit kerja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jabatan',
-                'verbose_name_plural': 'jabatan',
-                'ordering': ['agency__code', 'code'],
+                "verbose_name": "jabatan",
+                "verbose_name_plural": "jabatan",
+                "ordering": ["agency__code", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nip', models.CharField(max_length=18, unique=True, verbose_name='NIP')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('employment_type', models.CharField(choices=[('pns', 'PNS'), ('cpns', 'CPNS'), ('pppk', 'PPPK')], max_length=4, verbose_name='jenis kepegawaian')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='org.agency', verbose_name='instansi')),
-                ('supervisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='subordinates', to='org.employee', verbose_name='atasan langsung')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='org.position', verbose_name='jabatan')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='org.unit', verbose_name='unit kerja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nip", models.CharField(max_length=18, unique=True, verbose_name="NIP")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                (
+                    "employment_type",
+                    models.CharField(
+                        choices=[("pns", "PNS"), ("cpns", "CPNS"), ("pppk", "PPPK")],
+                        max_length=4,
+                        verbose_name="jenis kepegawaian",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="org.agency",
+                        verbose_name="instansi",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="subordinates",
+                        to="org.employee",
+                        verbose_name="atasan langsung",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="org.position",
+                        verbose_name="jabatan",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="org.unit",
+                        verbose_name="unit kerja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pegawai',
-                'verbose_name_plural': 'pegawai',
-                'ordering': ['nip'],
+                "verbose_name": "pegawai",
+                "verbose_name_plural": "pegawai",
+                "ordering": ["nip"],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('agency', 'code'), name='unit_agency_code_unique'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("agency", "code"), name="unit_agency_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('agency', 'code'), name='position_agency_code_unique'),
+            model_name="position",
+            constraint=models.UniqueConstraint(fields=("agency", "code"), name="position_agency_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['jpt_utama', 'jpt_madya', 'jpt_pratama', 'administrator', 'pengawas', 'pelaksana', 'fungsional'])), name='position_kind_valid'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "jpt_utama",
+                            "jpt_madya",
+                            "jpt_pratama",
+                            "administrator",
+                            "pengawas",
+                            "pelaksana",
+                            "fungsional",
+                        ],
+                    )
+                ),
+                name="position_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('functional_level', ''), ('functional_level__in', ['ahli_pertama', 'ahli_muda', 'ahli_madya', 'ahli_utama', 'pemula', 'terampil', 'mahir', 'penyelia']), _connector='OR'), name='position_functional_level_valid'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("functional_level", ""),
+                    (
+                        "functional_level__in",
+                        [
+                            "ahli_pertama",
+                            "ahli_muda",
+                            "ahli_madya",
+                            "ahli_utama",
+                            "pemula",
+                            "terampil",
+                            "mahir",
+                            "penyelia",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="position_functional_level_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='employee',
-            index=models.Index(fields=['agency', 'unit'], name='org_employe_agency__0808ff_idx'),
+            model_name="employee",
+            index=models.Index(fields=["agency", "unit"], name="org_employe_agency__0808ff_idx"),
         ),
         migrations.AddIndex(
-            model_name='employee',
-            index=models.Index(fields=['agency', 'name'], name='org_employe_agency__3304ac_idx'),
+            model_name="employee",
+            index=models.Index(fields=["agency", "name"], name="org_employe_agency__3304ac_idx"),
         ),
         migrations.AddConstraint(
-            model_name='employee',
-            constraint=models.CheckConstraint(condition=models.Q(('nip__length', 18)), name='employee_nip_length_18'),
+            model_name="employee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nip__length", 18)), name="employee_nip_length_18"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employee',
-            constraint=models.CheckConstraint(condition=models.Q(('employment_type__in', ['pns', 'cpns', 'pppk'])), name='employee_type_valid'),
+            model_name="employee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("employment_type__in", ["pns", "cpns", "pppk"])),
+                name="employee_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employee',
-            constraint=models.CheckConstraint(condition=models.Q(('supervisor', models.F('pk')), _negated=True), name='employee_not_own_supervisor'),
+            model_name="employee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("supervisor", models.F("pk")), _negated=True),
+                name="employee_not_own_supervisor",
+            ),
         ),
     ]
