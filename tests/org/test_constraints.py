@@ -19,8 +19,11 @@ from ..conftest import Org
 
 def _assessment(org: Org, **kw: object) -> None:
     fields: dict[str, object] = {
-        "employee": org.staf1, "competency": Competency.objects.get(code="M.1"),
-        "assessed_on": dt.date(2025, 1, 1), "level": 3, "method": "atasan",
+        "employee": org.staf1,
+        "competency": Competency.objects.get(code="M.1"),
+        "assessed_on": dt.date(2025, 1, 1),
+        "level": 3,
+        "method": "atasan",
     }
     fields.update(kw)
     Assessment.objects.create(**fields)
@@ -28,31 +31,64 @@ def _assessment(org: Org, **kw: object) -> None:
 
 def _record(org: Org, **kw: object) -> None:
     fields: dict[str, object] = {
-        "employee": org.staf1, "title": "Bimtek", "start_date": dt.date(2025, 3, 1),
-        "end_date": dt.date(2025, 3, 2), "form_id": 8, "provider": "BPSDM", "jp": Decimal("8"),
+        "employee": org.staf1,
+        "title": "Bimtek",
+        "start_date": dt.date(2025, 3, 1),
+        "end_date": dt.date(2025, 3, 2),
+        "form_id": 8,
+        "provider": "BPSDM",
+        "jp": Decimal("8"),
     }
     fields.update(kw)
     LearningRecord.objects.create(**fields)
 
 
 CASES: list[tuple[str, Callable[[Org], None]]] = [
-    ("duplicate NIP", lambda o: Employee.objects.create(
-        nip=o.staf1.nip, name="X", agency=o.agency_a, unit=o.unit_a, position=o.pos_a, employment_type="pns")),
-    ("NIP of 17 digits", lambda o: Employee.objects.create(
-        nip="19830115200811192", name="X", agency=o.agency_a, unit=o.unit_a, position=o.pos_a,
-        employment_type="pns")),
-    ("unknown employment type", lambda o: Employee.objects.filter(pk=o.staf1.pk).update(employment_type="tkk")),
+    (
+        "duplicate NIP",
+        lambda o: Employee.objects.create(
+            nip=o.staf1.nip,
+            name="X",
+            agency=o.agency_a,
+            unit=o.unit_a,
+            position=o.pos_a,
+            employment_type="pns",
+        ),
+    ),
+    (
+        "NIP of 17 digits",
+        lambda o: Employee.objects.create(
+            nip="19830115200811192",
+            name="X",
+            agency=o.agency_a,
+            unit=o.unit_a,
+            position=o.pos_a,
+            employment_type="pns",
+        ),
+    ),
+    (
+        "unknown employment type",
+        lambda o: Employee.objects.filter(pk=o.staf1.pk).update(employment_type="tkk"),
+    ),
     ("own supervisor", lambda o: Employee.objects.filter(pk=o.staf1.pk).update(supervisor=o.staf1)),
     ("assessment level 0", lambda o: _assessment(o, level=0)),
     ("assessment level 6", lambda o: _assessment(o, level=6)),
     ("assessment unknown method", lambda o: _assessment(o, method="tebakan")),
-    ("requirement level 6", lambda o: Requirement.objects.create(
-        position=o.pos_a, competency=Competency.objects.get(code="M.2"), required_level=6)),
+    (
+        "requirement level 6",
+        lambda o: Requirement.objects.create(
+            position=o.pos_a, competency=Competency.objects.get(code="M.2"), required_level=6
+        ),
+    ),
     ("negative JP", lambda o: _record(o, jp=Decimal("-1"))),
     ("end before start", lambda o: _record(o, end_date=dt.date(2025, 2, 1))),
     ("unknown form 26", lambda o: _record(o, form_id=26)),
-    ("performance rating outside set", lambda o: PerformanceRating.objects.create(
-        employee=o.staf1, year=2025, hasil_kerja="baik", perilaku_kerja="sesuai")),
+    (
+        "performance rating outside set",
+        lambda o: PerformanceRating.objects.create(
+            employee=o.staf1, year=2025, hasil_kerja="baik", perilaku_kerja="sesuai"
+        ),
+    ),
 ]
 
 

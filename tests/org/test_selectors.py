@@ -25,8 +25,11 @@ EXPECTED = {
 
 
 def _names(org: Org, employees: list[Employee]) -> set[str]:
-    by_id = {e.pk: n for n in ("kepala", "kabid", "staf1", "staf2", "kasubag", "pegawai_b")
-             for e in [getattr(org, n)]}
+    by_id = {
+        e.pk: n
+        for n in ("kepala", "kabid", "staf1", "staf2", "kasubag", "pegawai_b")
+        for e in [getattr(org, n)]
+    }
     return {by_id[e.pk] for e in employees}
 
 
@@ -52,5 +55,10 @@ def test_subordinates_are_direct_and_indirect(org: Org) -> None:
 def test_chain_query_terminates_even_on_corrupt_cycle(org: Org) -> None:
     # The import refuses cycles; the recursive query must still stop if a cycle ever reached the database.
     Employee.objects.filter(pk=org.kepala.pk).update(supervisor=org.staf1)
-    assert _names(org, list(subordinates_of(org.users["kabid"]))) == {"staf1", "staf2", "kepala", "kabid",
-                                                                         "kasubag"}
+    assert _names(org, list(subordinates_of(org.users["kabid"]))) == {
+        "staf1",
+        "staf2",
+        "kepala",
+        "kabid",
+        "kasubag",
+    }

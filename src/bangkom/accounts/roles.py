@@ -58,7 +58,8 @@ def roles_for(user: Any) -> Roles:
     admin: set[int] = set()
     provider: set[int] = set()
     national = False
-    for role, granted_agency in RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "agency_id"):
+    grants = RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "agency_id")
+    for role, granted_agency in grants:
         if role == Role.ADMIN_INSTANSI and granted_agency is not None:
             admin.add(granted_agency)
         elif role == Role.PENYELENGGARA and granted_agency is not None:
