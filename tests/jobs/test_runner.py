@@ -66,3 +66,56 @@ def test_thread_runner_finishes_in_background() -> None:
         time.sleep(0.05)
     assert job.status == JobStatus.SUCCEEDED
     assert job.result == {"counted": 3}
+
+
+@pytest.mark.django_db
+def test_celery_runner_dispatches_after_commit(django_capture_on_commit_callbacks: Any) -> None:
+    from bangkom.config.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        with override_settings(BANGKOM_JOB_RUNNER="celery"), django_capture_on_commit_callbacks(execute=True):
+            job = submit_job(kind="test-count", params={"n": 2})
+            # Nothing runs before the creating transaction commits.
+            assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+    finally:
+        app.conf.task_always_eager = False
+    job.refresh_from_db()
+    assert (job.status, job.result) == (JobStatus.SUCCEEDED, {"counted": 2})
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_celery_worker_through_redis() -> None:
+    """A real Celery worker (in-process) takes the job from Redis, as on a production worker machine."""
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from bangkom.config.celery import app
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+
+    def use_broker(broker: str) -> None:
+        # The producer pool remembers the broker it was made for; drop it so the new URL takes effect.
+        app.conf.broker_url = broker
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    use_broker(url)
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+            with override_settings(BANGKOM_JOB_RUNNER="celery"):
+                job = submit_job(kind="test-count", params={"n": 5})
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                job.refresh_from_db()
+                if job.is_finished:
+                    break
+                time.sleep(0.1)
+    finally:
+        use_broker("memory://")
+    assert (job.status, job.result) == (JobStatus.SUCCEEDED, {"counted": 5})
