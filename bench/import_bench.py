@@ -95,7 +95,9 @@ def generate(folder: Path, n_emp: int, n_ass: int, seed: int = 7) -> None:
         ag = AGENCIES[agency[i]]
         s = nips[sup[i]] if sup[i] >= 0 else ""
         et = "pppk" if pppk[i] else ("cpns" if i % 37 == 0 else "pns")
-        emp_lines.append(f"{nips[i]},Pegawai {i},{ag},{ag}-U{unit[i]},{ag}-J{pos[i]:04d},{et},{s},p{i}@bench.go.id")
+        emp_lines.append(
+            f"{nips[i]},Pegawai {i},{ag},{ag}-U{unit[i]},{ag}-J{pos[i]:04d},{et},{s},p{i}@bench.go.id"
+        )
     _write(
         folder / "employees.csv",
         "nip,name,agency_code,unit_code,position_code,employment_type,supervisor_nip,email",
@@ -216,7 +218,8 @@ def child_copy(folder: Path) -> dict[str, Any]:
         ) as cp:
             cp.write(emp_buf)
         with c.copy(
-            "COPY competency_assessment (employee_id, competency_id, assessed_on, level, method, note) FROM STDIN"
+            "COPY competency_assessment (employee_id, competency_id, assessed_on, level, method, note) "
+            "FROM STDIN"
         ) as cp:
             cp.write(ass_buf)
     raw.commit()
@@ -227,7 +230,11 @@ def child_copy(folder: Path) -> dict[str, Any]:
 def _run_child(mode: str, folder: Path, url: str) -> dict[str, Any]:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bangkom.config.settings.local")
     proc = subprocess.run(  # noqa: S603 - our own script
-        [sys.executable, __file__, "--child", mode, str(folder)], env=env, capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--child", mode, str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise SystemExit(f"child {mode} failed:\n{proc.stderr[-4000:]}")
@@ -235,10 +242,14 @@ def _run_child(mode: str, folder: Path, url: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--assessments", type=int, default=2_500_000)
-    parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -257,8 +268,10 @@ def main() -> None:
         folder = Path(tmp)
         t0 = time.perf_counter()
         generate(folder, args.employees, args.assessments)
-        print(f"generated {args.employees} employees, {args.assessments} assessments in "
-              f"{time.perf_counter() - t0:.1f} s ({folder})")
+        print(
+            f"generated {args.employees} employees, {args.assessments} assessments in "
+            f"{time.perf_counter() - t0:.1f} s ({folder})"
+        )
         admin = psycopg.connect(args.pg, autocommit=True)
         try:
             for db in dbs.values():
@@ -272,10 +285,14 @@ def main() -> None:
         rows = args.employees + args.assessments
         print(f"rows: {rows} ({args.employees} employees + {args.assessments} assessments); ok={imp['ok']}")
         print(f"bangkom import (PostgreSQL, whole folder incl. validation): {imp['seconds']:.2f} s")
-        print(f"COPY of the same CSVs into plain tables (no index/FK):      {cp['plain_seconds']:.2f} s "
-              f"ratio {imp['seconds'] / cp['plain_seconds']:.2f}x")
-        print(f"COPY into the real tables (indexes, constraints, FKs):      {cp['real_seconds']:.2f} s "
-              f"ratio {imp['seconds'] / cp['real_seconds']:.2f}x")
+        print(
+            f"COPY of the same CSVs into plain tables (no index/FK):      {cp['plain_seconds']:.2f} s "
+            f"ratio {imp['seconds'] / cp['plain_seconds']:.2f}x"
+        )
+        print(
+            f"COPY into the real tables (indexes, constraints, FKs):      {cp['real_seconds']:.2f} s "
+            f"ratio {imp['seconds'] / cp['real_seconds']:.2f}x"
+        )
         if not args.no_sqlite:
             sqlite_file = folder / "bench.sqlite3"
             sq = _run_child("import", folder, f"sqlite:///{sqlite_file}")

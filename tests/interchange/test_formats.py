@@ -39,7 +39,16 @@ def test_parse_date(text: str, expected: dt.date | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ya", True), ("YA", True), ("Tidak", False), ("true", True), ("FALSE", False), ("1", True), ("0", False), ("y", None)],
+    [
+        ("ya", True),
+        ("YA", True),
+        ("Tidak", False),
+        ("true", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        ("y", None),
+    ],
 )
 def test_parse_bool(text: str, expected: bool | None) -> None:
     assert parse_bool(text) is expected
@@ -92,7 +101,9 @@ def test_blank_lines_are_skipped_and_line_numbers_kept(tmp_path: Path, db) -> No
 
 
 def test_not_utf8_is_refused_at_line_1(tmp_path: Path, db) -> None:
-    (tmp_path / "agencies.csv").write_bytes("code,name,kind\nK1,Dinas Pendidikan \xe9,kota\n".encode("latin-1"))
+    (tmp_path / "agencies.csv").write_bytes(
+        "code,name,kind\nK1,Dinas Pendidikan \xe9,kota\n".encode("latin-1")
+    )
     result = run_import(tmp_path)
     assert [(f, line) for f, line, _ in result.errors] == [("agencies.csv", 1)]
 

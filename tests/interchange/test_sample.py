@@ -1,4 +1,4 @@
-"""The shared sample dataset imports as-is, re-imports to the same state, and leaves one audit event per kind."""
+"""The shared sample imports as-is, re-imports to the same state, and leaves one audit event per kind."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ def test_sample_imports_with_expected_counts() -> None:
     assert after["competency.Assessment"] == 2183
     assert after["competency.Competency"] == before["competency.Competency"] + 8
     # Semicolon file with DD/MM/YYYY dates and an empty status (= verified).
-    rec = LearningRecord.objects.get(employee__nip="197503202024222279", title="Kegiatan 0 Analisis Kebijakan")
+    rec = LearningRecord.objects.get(
+        employee__nip="197503202024222279", title="Kegiatan 0 Analisis Kebijakan"
+    )
     assert str(rec.start_date) == "2025-06-01"
     assert str(rec.end_date) == "2025-06-05"
     assert rec.status == "verified"
@@ -91,7 +93,9 @@ def test_changed_values_on_reimport_are_audited(tmp_path) -> None:
     assert result.ok, result.error_lines()
     assert result.counts["assessments"] == {"created": 0, "updated": 1, "unchanged": 2182}
     assert result.counts["requirements"] == {"created": 0, "updated": 1, "unchanged": 702}
-    a = Assessment.objects.get(employee__nip="198301152008111921", competency__code="M.1", assessed_on="2024-10-01")
+    a = Assessment.objects.get(
+        employee__nip="198301152008111921", competency__code="M.1", assessed_on="2024-10-01"
+    )
     assert a.level == 5
     event = AuditEvent.objects.get(entity="competency.assessment")
     assert event.before == {
@@ -108,7 +112,9 @@ def test_changed_values_on_reimport_are_audited(tmp_path) -> None:
     assert event.after["rows"][0]["level"] == 5
     r_event = AuditEvent.objects.get(entity="competency.requirement")
     r = Requirement.objects.get(position__code="KAB-TLK-J001", competency__code="M.1")
-    assert r_event.before["rows"] == [{"position_id": r.position_id, "competency_id": r.competency_id, "required_level": 4}]
+    assert r_event.before["rows"] == [
+        {"position_id": r.position_id, "competency_id": r.competency_id, "required_level": 4}
+    ]
     assert r_event.after["rows"][0]["required_level"] == 5
 
 

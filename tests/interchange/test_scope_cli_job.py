@@ -16,7 +16,7 @@ from bangkom.jobs.models import JobStatus
 from bangkom.jobs.services import submit_job
 from bangkom.org.models import Employee
 
-from .helpers import SAMPLE, counts, write
+from .helpers import SAMPLE, counts, give_valid_nips, write
 from .test_refusals import AG, ASS, COMP, EMP, NEW_PNS, NEW_PNS2
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,19 +25,37 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("name", "text", "fragment"),
     [
-        ("agencies.csv", AG + "NEW,Instansi Baru,kota,,\n", "agencies.csv:2: Anda tidak berwenang mengimpor data instansi NEW"),
-        ("agencies.csv", AG + "B,Kota B Baru,kota,,\n", "agencies.csv:2: Anda tidak berwenang mengimpor data instansi B"),
+        (
+            "agencies.csv",
+            AG + "NEW,Instansi Baru,kota,,\n",
+            "agencies.csv:2: Anda tidak berwenang mengimpor data instansi NEW",
+        ),
+        (
+            "agencies.csv",
+            AG + "B,Kota B Baru,kota,,\n",
+            "agencies.csv:2: Anda tidak berwenang mengimpor data instansi B",
+        ),
         ("competencies.csv", COMP + "N.1,Nasional Baru,teknis,\n", "competencies.csv:2: kompetensi nasional"),
-        ("competencies.csv", COMP + "B.T1,Teknis,teknis,B\n", "competencies.csv:2: Anda tidak berwenang mengimpor data instansi B"),
+        (
+            "competencies.csv",
+            COMP + "B.T1,Teknis,teknis,B\n",
+            "competencies.csv:2: Anda tidak berwenang mengimpor data instansi B",
+        ),
         (
             "employees.csv",
             EMP + f"{NEW_PNS},Nama,B,B-U0,B-J1,pns,,\n",
             "employees.csv:2: Anda tidak berwenang mengimpor data instansi B",
         ),
-        ("assessments.csv", ASS + "{pegawai_b},M.1,2024-01-02,3,atasan\n", "assessments.csv:2: Anda tidak berwenang mengimpor data instansi B"),
+        (
+            "assessments.csv",
+            ASS + "{pegawai_b},M.1,2024-01-02,3,atasan\n",
+            "assessments.csv:2: Anda tidak berwenang mengimpor data instansi B",
+        ),
     ],
 )
-def test_restricted_import_refuses_other_agencies(org, tmp_path: Path, name: str, text: str, fragment: str) -> None:
+def test_restricted_import_refuses_other_agencies(
+    org, tmp_path: Path, name: str, text: str, fragment: str
+) -> None:
     write(tmp_path, name, text.format(pegawai_b=org.pegawai_b.nip))
     before = counts()
     result = run_import(tmp_path, restrict_agency_ids={org.agency_a.pk}, actor=org.users["admin_a"])
@@ -59,6 +77,7 @@ def test_restricted_import_of_own_agency_passes_and_audits_actor(org, tmp_path: 
 
 
 def test_restricted_import_cannot_take_over_employee_of_other_agency(org, tmp_path: Path) -> None:
+    give_valid_nips(org)
     write(tmp_path, "employees.csv", EMP + f"{org.pegawai_b.nip},Pindah,A,A-U0,A-J1,pns,,\n")
     result = run_import(tmp_path, restrict_agency_ids={org.agency_a.pk})
     assert result.error_lines() == ["employees.csv:2: Anda tidak berwenang mengimpor data instansi B"]
@@ -88,7 +107,9 @@ def test_usage_errors(tmp_path: Path, db) -> None:
 
 
 def test_command_refusal_prints_every_row_and_exits_1(org, tmp_path: Path, capsys) -> None:
-    write(tmp_path, "employees.csv", EMP + f"{NEW_PNS},,A,A-U0,A-J1,pns,,\n{NEW_PNS2},Dua,A,A-U0,A-J9,pns,,\n")
+    write(
+        tmp_path, "employees.csv", EMP + f"{NEW_PNS},,A,A-U0,A-J1,pns,,\n{NEW_PNS2},Dua,A,A-U0,A-J9,pns,,\n"
+    )
     with pytest.raises(CommandError) as exc:
         call_command("import", str(tmp_path))
     assert exc.value.returncode == 1
@@ -113,7 +134,9 @@ def test_cli_exit_codes_via_subprocess(tmp_path: Path) -> None:
     bangkom = str(Path(sys.executable).parent / "bangkom")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([bangkom, *args], env=env, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+        return subprocess.run(  # noqa: S603 - our own console script
+            [bangkom, *args], env=env, capture_output=True, text=True, check=False, cwd=ROOT
+        )
 
     assert run("migrate", "-v0").returncode == 0
     ok = run("import", str(SAMPLE))
@@ -121,7 +144,11 @@ def test_cli_exit_codes_via_subprocess(tmp_path: Path) -> None:
     assert "employees: 120 dibuat" in ok.stdout
     bad_dir = tmp_path / "bad"
     bad_dir.mkdir()
-    write(bad_dir, "performance.csv", "nip,year,hasil_kerja,perilaku_kerja\n198301152008111921,20x5,sesuai,sesuai\n")
+    write(
+        bad_dir,
+        "performance.csv",
+        "nip,year,hasil_kerja,perilaku_kerja\n198301152008111921,20x5,sesuai,sesuai\n",
+    )
     bad = run("import", str(bad_dir))
     assert bad.returncode == 1
     assert "performance.csv:2: tahun 20x5 tidak valid" in bad.stderr
@@ -146,7 +173,9 @@ def test_import_job_succeeds_with_counts(org, tmp_path: Path) -> None:
 
 
 def test_import_job_fails_with_report(org, tmp_path: Path) -> None:
-    write(tmp_path, "employees.csv", EMP + f"{NEW_PNS},Nama,B,B-U0,B-J1,pns,,\n{NEW_PNS2},,A,A-U0,A-J1,pns,,\n")
+    write(
+        tmp_path, "employees.csv", EMP + f"{NEW_PNS},Nama,B,B-U0,B-J1,pns,,\n{NEW_PNS2},,A,A-U0,A-J1,pns,,\n"
+    )
     job = submit_job(
         kind="import",
         params={"path": str(tmp_path), "restrict_agency_ids": [org.agency_a.pk], "lang": "id"},

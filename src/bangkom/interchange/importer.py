@@ -27,7 +27,16 @@ from bangkom.interchange import messages as msg
 from bangkom.interchange.reading import Table, TableError, parse_bool, parse_date, parse_decimal, read_table
 from bangkom.interchange.writers import UpsertResult, Writer, get_writer
 from bangkom.learning.models import DevelopmentForm, LearningRecord, RecordStatus
-from bangkom.org.models import Agency, AgencyKind, Employee, EmploymentType, FunctionalLevel, Position, PositionKind, Unit
+from bangkom.org.models import (
+    Agency,
+    AgencyKind,
+    Employee,
+    EmploymentType,
+    FunctionalLevel,
+    Position,
+    PositionKind,
+    Unit,
+)
 
 ProgressFn = Callable[[int, str], None]
 
@@ -98,7 +107,9 @@ class ImportResult:
         return [f"{f}:{line}: {m}" for f, line, m in self.errors]
 
     def summary_lines(self) -> list[str]:
-        return [msg.kind_counts(k, c["created"], c["updated"], c["unchanged"]) for k, c in self.counts.items()]
+        return [
+            msg.kind_counts(k, c["created"], c["updated"], c["unchanged"]) for k, c in self.counts.items()
+        ]
 
 
 def find_files(path: Path) -> list[tuple[str, Path]]:
@@ -258,8 +269,9 @@ class Importer:
         pad = [""] * width
         for line, cells in table.rows:
             if len(cells) < width:
-                cells = cells + pad[len(cells) :]
-            yield line, cells
+                yield line, cells + pad[len(cells) :]
+            else:
+                yield line, cells
 
     def _required(self, line: int, values: Sequence[tuple[str, str]]) -> bool:
         ok = True
@@ -397,14 +409,21 @@ class Importer:
         seen: dict[Any, int] = {}
         kinds = PositionKind.values
         levels = FunctionalLevel.values
-        i_ag, i_code, i_name, i_kind, i_unit = c["agency_code"], c["code"], c["name"], c["kind"], c["unit_code"]
+        i_ag, i_code, i_name, i_kind, i_unit = (
+            c["agency_code"],
+            c["code"],
+            c["name"],
+            c["kind"],
+            c["unit_code"],
+        )
         i_fl = c["functional_level"]
         for line, r in self._rows(table, width):
             ag, code, name = r[i_ag].strip(), r[i_code].strip(), r[i_name].strip()  # type: ignore[index]
             kind, unit = r[i_kind].strip(), r[i_unit].strip()  # type: ignore[index]
             fl = r[i_fl].strip() if i_fl is not None else ""
             ok = self._required(
-                line, [("agency_code", ag), ("code", code), ("name", name), ("kind", kind), ("unit_code", unit)]
+                line,
+                [("agency_code", ag), ("code", code), ("name", name), ("kind", kind), ("unit_code", unit)],
             )
             if ag and code and self._dup(seen, (ag, code), line, f"{ag}/{code}"):
                 continue
@@ -412,11 +431,8 @@ class Importer:
                 ok = False
             if fl and (fl := self._choice(line, "functional_level", fl, levels) or "") == "":
                 ok = False
-            if ag:
-                if not self._agency(line, ag):
-                    ok = False
-                elif unit and not self._unit_ref(line, ag, unit):
-                    ok = False
+            if ag and (not self._agency(line, ag) or (unit and not self._unit_ref(line, ag, unit))):
+                ok = False
             if ag and code:
                 self.positions.add((ag, code))
                 self.position_agencies.setdefault(code, set()).add(ag)
@@ -459,12 +475,23 @@ class Importer:
     def _check_requirements(self, table: Table, c: dict[str, int | None], width: int) -> None:
         out = self.clean.setdefault("requirements", [])
         seen: dict[Any, int] = {}
-        i_ag, i_pos, i_comp, i_lv = c["agency_code"], c["position_code"], c["competency_code"], c["required_level"]
+        i_ag, i_pos, i_comp, i_lv = (
+            c["agency_code"],
+            c["position_code"],
+            c["competency_code"],
+            c["required_level"],
+        )
         comps = self.competencies
         for line, r in self._rows(table, width):
             ag, pos, comp, lv = r[i_ag].strip(), r[i_pos].strip(), r[i_comp].strip(), r[i_lv].strip()  # type: ignore[index]
             ok = self._required(
-                line, [("agency_code", ag), ("position_code", pos), ("competency_code", comp), ("required_level", lv)]
+                line,
+                [
+                    ("agency_code", ag),
+                    ("position_code", pos),
+                    ("competency_code", comp),
+                    ("required_level", lv),
+                ],
             )
             if ag and pos and comp and self._dup(seen, (ag, pos, comp), line, f"{ag}/{pos}/{comp}"):
                 continue
@@ -472,11 +499,8 @@ class Importer:
             if lv and level is None:
                 self.err(line, msg.out_of_range("required_level", lv, 1, 5))
                 ok = False
-            if ag:
-                if not self._agency(line, ag):
-                    ok = False
-                elif pos and not self._position_ref(line, ag, pos):
-                    ok = False
+            if ag and (not self._agency(line, ag) or (pos and not self._position_ref(line, ag, pos))):
+                ok = False
             if comp:
                 if comp not in comps:
                     self.err(line, msg.competency_missing(comp))
@@ -601,7 +625,13 @@ class Importer:
         seen: dict[Any, int] = {}
         setdefault = seen.setdefault
         methods = set(AssessmentMethod.values)
-        i_nip, i_comp, i_on, i_lv, i_m = c["nip"], c["competency_code"], c["assessed_on"], c["level"], c["method"]
+        i_nip, i_comp, i_on, i_lv, i_m = (
+            c["nip"],
+            c["competency_code"],
+            c["assessed_on"],
+            c["level"],
+            c["method"],
+        )
         emps, comps, allowed = self.employees, self.competencies, self.allowed
         dates: dict[str, dt.date | None] = {}
         for line, r in self._rows(table, width):
@@ -629,7 +659,14 @@ class Importer:
                 continue
             # Slow path for anything unusual (upper-case method, refused rows): say every reason.
             ok = self._required(
-                line, [("nip", nip), ("competency_code", comp), ("assessed_on", on), ("level", lv), ("method", method)]
+                line,
+                [
+                    ("nip", nip),
+                    ("competency_code", comp),
+                    ("assessed_on", on),
+                    ("level", lv),
+                    ("method", method),
+                ],
             )
             if on and d is None:
                 self.err(line, msg.bad_date("assessed_on", on))
@@ -684,7 +721,12 @@ class Importer:
                 if sd is None:
                     self.err(line, msg.bad_date("start_date", start))
                     ok = False
-            if nip and title and sd is not None and self._dup(seen, (nip, title, sd), line, f"{nip}/{title}/{start}"):
+            if (
+                nip
+                and title
+                and sd is not None
+                and self._dup(seen, (nip, title, sd), line, f"{nip}/{title}/{start}")
+            ):
                 continue
             if end:
                 ed = dates[end] if end in dates else dates.setdefault(end, parse_date(end))
@@ -756,7 +798,11 @@ class Importer:
         for i, kind in enumerate(kinds):
             self.progress(50 + int(50 * i / n), msg.progress_writing(kind))
             res = getattr(self, f"_write_{kind}")(writer, self.clean[kind])
-            self.result.counts[kind] = {"created": res.created, "updated": res.updated, "unchanged": res.unchanged}
+            self.result.counts[kind] = {
+                "created": res.created,
+                "updated": res.updated,
+                "unchanged": res.unchanged,
+            }
             self._audit(kind, res)
         self.progress(100, msg.done_summary())
 
@@ -767,9 +813,19 @@ class Importer:
             total = res.updated
             summary += "; " + msg.audit_truncated(len(res.changes), total)
             keys, cols = self._change_columns[kind]
-            before = {"rows": [dict(zip(keys + cols, [_js(v) for v in k + o], strict=True)) for k, o, _ in res.changes]}
-            after = {"rows": [dict(zip(keys + cols, [_js(v) for v in k + nw], strict=True)) for k, _, nw in res.changes]}
-        agency_id = next(iter(self.restrict_ids)) if self.restrict_ids and len(self.restrict_ids) == 1 else None
+            before = {
+                "rows": [
+                    dict(zip(keys + cols, [_js(v) for v in k + o], strict=True)) for k, o, _ in res.changes
+                ]
+            }
+            after = {
+                "rows": [
+                    dict(zip(keys + cols, [_js(v) for v in k + nw], strict=True)) for k, _, nw in res.changes
+                ]
+            }
+        agency_id = (
+            next(iter(self.restrict_ids)) if self.restrict_ids and len(self.restrict_ids) == 1 else None
+        )
         record(
             actor=self.actor,
             action="import",
@@ -865,9 +921,26 @@ class Importer:
         before = self._employee_ids()
         res = w.upsert(
             Employee._meta.db_table,
-            columns=["nip", "name", "agency_id", "unit_id", "position_id", "employment_type", "email", "supervisor_id"],
+            columns=[
+                "nip",
+                "name",
+                "agency_id",
+                "unit_id",
+                "position_id",
+                "employment_type",
+                "email",
+                "supervisor_id",
+            ],
             key=["nip"],
-            update=["name", "agency_id", "unit_id", "position_id", "employment_type", "email", "supervisor_id"],
+            update=[
+                "name",
+                "agency_id",
+                "unit_id",
+                "position_id",
+                "employment_type",
+                "email",
+                "supervisor_id",
+            ],
             rows=(
                 (r[0], r[1], ag[r[2]], units[(r[2], r[3])], pos[(r[2], r[4])], r[5], r[7], before.get(r[6]))
                 for r in rows

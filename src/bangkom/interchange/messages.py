@@ -129,7 +129,9 @@ def unit_other_agency(code: str, agency: str, other: str) -> str:
 
 
 def parent_other_agency(code: str, agency: str, other: str) -> str:
-    return _("unit induk %(code)s harus berada di instansi yang sama %(agency)s (milik instansi %(other)s)") % {
+    return _(
+        "unit induk %(code)s harus berada di instansi yang sama %(agency)s (milik instansi %(other)s)"
+    ) % {
         "code": code,
         "agency": agency,
         "other": other,
@@ -180,7 +182,9 @@ def supervisor_missing(nip: str) -> str:
 
 
 def supervisor_other_agency(nip: str, agency: str, other: str) -> str:
-    return _("atasan %(nip)s harus berada di instansi yang sama %(agency)s (berada di instansi %(other)s)") % {
+    return _(
+        "atasan %(nip)s harus berada di instansi yang sama %(agency)s (berada di instansi %(other)s)"
+    ) % {
         "nip": nip,
         "agency": agency,
         "other": other,
@@ -253,7 +257,9 @@ def usage_no_files(path: str, names: str) -> str:
 
 
 def usage_bad_file(path: str, names: str) -> str:
-    return _("berkas %(path)s tidak dikenal; nama berkas harus salah satu dari %(names)s (.csv atau .xlsx)") % {
+    return _(
+        "berkas %(path)s tidak dikenal; nama berkas harus salah satu dari %(names)s (.csv atau .xlsx)"
+    ) % {
         "path": path,
         "names": names,
     }

@@ -38,7 +38,9 @@ class Writer:
     def _create_stage(self, cur: Any, stage: str, table: str, columns: Sequence[str]) -> None:
         raise NotImplementedError
 
-    def _load_stage(self, cur: Any, stage: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def _load_stage(
+        self, cur: Any, stage: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
         raise NotImplementedError
 
     def stage(self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -76,7 +78,9 @@ class Writer:
             result.unchanged = matched - int(n_changed)
             if sample and n_changed:
                 sel = ", ".join(
-                    [f"s.{_q(k)}" for k in key] + [f"t.{_q(c)}" for c in update] + [f"s.{_q(c)}" for c in update]
+                    [f"s.{_q(k)}" for k in key]
+                    + [f"t.{_q(c)}" for c in update]
+                    + [f"s.{_q(c)}" for c in update]
                 )
                 cur.execute(
                     f"SELECT {sel} FROM {s} s JOIN {t} t ON {on} WHERE {changed} LIMIT {int(sample)}"  # noqa: S608
@@ -122,7 +126,9 @@ class PostgresWriter(Writer):
             f"CREATE TEMP TABLE {_q(stage)} ON COMMIT DROP AS SELECT {cols} FROM {_q(table)} WITH NO DATA"  # noqa: S608
         )
 
-    def _load_stage(self, cur: Any, stage: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def _load_stage(
+        self, cur: Any, stage: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
         cols = ", ".join(_q(c) for c in columns)
         raw = connection.connection
         assert raw is not None
@@ -138,7 +144,9 @@ class SqliteWriter(Writer):
         cols = ", ".join(_q(c) for c in columns)
         cur.execute(f"CREATE TEMP TABLE {_q(stage)} AS SELECT {cols} FROM {_q(table)} WHERE 0")  # noqa: S608
 
-    def _load_stage(self, cur: Any, stage: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def _load_stage(
+        self, cur: Any, stage: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
         cols = ", ".join(_q(c) for c in columns)
         marks = ", ".join("?" for _ in columns)
         raw = connection.connection

@@ -1,3 +1,4 @@
+# ruff: noqa: N999 - Django finds commands by module name; CONTRACT.md names this one "import".
 """`bangkom import PATH [--lang en]`: the CONTRACT.md import from the command line.
 
 Exit codes per CONTRACT.md: 0 imported, 1 input refused (every refused row printed as FILE:LINE: message),
@@ -28,7 +29,9 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", nargs="?", help="berkas <jenis>.csv/.xlsx atau folder berisi berkas impor")
+        parser.add_argument(
+            "path", nargs="?", help="berkas <jenis>.csv/.xlsx atau folder berisi berkas impor"
+        )
         parser.add_argument("--lang", default="id", choices=["id", "en"], help="bahasa pesan (id atau en)")
 
     def handle(self, *args: Any, **options: Any) -> None:
