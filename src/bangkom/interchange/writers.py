@@ -97,10 +97,15 @@ class Writer:
                 action = f"DO UPDATE SET {sets} WHERE {differs}"
             else:
                 action = "DO NOTHING"
-            cur.execute(
-                f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {s} WHERE TRUE "  # noqa: S608
-                f"ON CONFLICT ({conflict}) {action}"
-            )
+            if matched == 0:
+                # Nothing to update (a first import): a plain INSERT skips the speculative insertion
+                # ON CONFLICT needs per row; a concurrent writer would still hit the unique index and abort.
+                cur.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {s}")  # noqa: S608
+            else:
+                cur.execute(
+                    f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {s} WHERE TRUE "  # noqa: S608
+                    f"ON CONFLICT ({conflict}) {action}"
+                )
             cur.execute(f"DROP TABLE {s}")
         return result
 
