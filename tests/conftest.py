@@ -27,9 +27,10 @@ def password_hash() -> str:
 def next_nip(kind: str = "pns", sex: int = 1) -> str:
     n = next(_seq)
     birth = dt.date(1980 + n % 15, 1 + n % 12, 1 + n % 28)
+    # Appointed between 20 and 29 years of age, as the NIP/NI age rule requires (17..60).
     if kind == "pppk":
-        return format_pppk_ni(birth, 2022, 1, sex, n % 1000)
-    return format_pns_nip(birth, 2005 + n % 10, 1 + n % 12, sex, n % 1000)
+        return format_pppk_ni(birth, birth.year + 20 + n % 10, 1, sex, n % 1000)
+    return format_pns_nip(birth, birth.year + 20 + n % 10, 1 + n % 12, sex, n % 1000)
 
 
 @dataclass

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from bangkom.accounts.roles import roles_for
+from bangkom.audit.models import AuditEvent
+
+
+def audit_events_visible_to(user: Any, *, entity: str = "") -> QuerySet[AuditEvent]:
+    """Admin instansi see their instansi's events; superusers everything; nobody else anything."""
+    roles = roles_for(user)
+    if roles.is_superuser:
+        qs = AuditEvent.objects.all()
+    elif roles.admin_agency_ids:
+        qs = AuditEvent.objects.filter(agency_id__in=roles.admin_agency_ids)
+    else:
+        return AuditEvent.objects.none()
+    if entity:
+        qs = qs.filter(entity=entity)
+    return qs.select_related("actor", "agency").order_by("-at", "-id")
