@@ -53,6 +53,7 @@ def requirement_set(
 
 @transaction.atomic
 def requirement_delete(*, actor: Any, requirement: Requirement) -> None:
+    requirement.refresh_from_db()  # audit what is deleted, not what a stale instance remembers
     before = snapshot(requirement)
     agency_id = requirement.position.agency_id
     pk = requirement.pk
