@@ -1,0 +1,60 @@
+"""The flows people use, in a real headless Chromium: login, own profile, language switch, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from ..conftest import PASSWORD, Org
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_pegawai_logs_in_sees_profile_and_switches_language(org: Org, live_server: Any, page: Any) -> None:
+    base = live_server.url
+    _login(page, base, "staf1")
+    assert "Selamat datang" in page.content()
+    page.click("text=Profil saya")
+    page.wait_for_url(f"{base}/profil/")
+    assert org.staf1.nip in page.content()
+    with page.expect_navigation():
+        page.select_option("#lang", "en")
+    assert "My profile" in page.content()
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone: nothing wider than the screen
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+
+
+def test_wrong_password_shows_indonesian_error(org: Org, live_server: Any, page: Any) -> None:
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", "staf1")
+    page.fill("#id_password", "bukan-sandinya")
+    page.click("button[type=submit]")
+    assert "Nama pengguna atau kata sandi salah" in page.content()
+
+
+def test_admin_imports_a_file_and_sees_the_result(
+    org: Org, live_server: Any, page: Any, tmp_path: Path
+) -> None:
+    csv = tmp_path / "units.csv"
+    csv.write_text("agency_code;code;name;parent_code\nA;A-U5;Bidang Lima;A-U0\nA;A-U6;Salah;TIDAK-ADA\n")
+    with override_settings(VAR_DIR=tmp_path):
+        _login(page, live_server.url, "admin_a")
+        page.click("text=Impor")
+        page.set_input_files("input[type=file]", str(csv))
+        page.click("text=Mulai impor")
+        page.wait_for_selector("progress")
+        html = page.content()
+    assert "units.csv:3:" in html
+    assert "Unduh laporan kesalahan" in html
