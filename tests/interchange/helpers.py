@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,12 @@ from bangkom.evaluation.models import PerformanceRating
 from bangkom.learning.models import LearningRecord
 from bangkom.org.models import Agency, Employee, Position, Unit
 
-SAMPLE = Path("/work/shared/examples/small")
+# shared/ sits beside the checkout (CI clones it there too); BANGKOM_SHARED overrides.
+SAMPLE = (
+    Path(os.environ.get("BANGKOM_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+    / "examples"
+    / "small"
+)
 MODELS = [
     Agency,
     Unit,
