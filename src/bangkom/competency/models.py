@@ -76,8 +76,13 @@ class CompetencyLevel(models.Model):
 class Requirement(models.Model):
     """One line of a Standar Kompetensi Jabatan (SKJ): the level a position requires of a competency."""
 
+    # Indexed through the leading column of the unique constraint below; no separate index.
     position = models.ForeignKey(
-        Position, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("jabatan")
+        Position,
+        on_delete=models.CASCADE,
+        related_name="requirements",
+        db_index=False,
+        verbose_name=_("jabatan"),
     )
     competency = models.ForeignKey(
         Competency, on_delete=models.PROTECT, related_name="requirements", verbose_name=_("kompetensi")
@@ -112,8 +117,13 @@ class AssessmentMethod(models.TextChoices):
 class Assessment(models.Model):
     """One assessed level. History is kept; the latest by assessed_on is the current level."""
 
+    # Indexed through the leading column of the unique constraint below; no separate index.
     employee = models.ForeignKey(
-        Employee, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("pegawai")
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        db_index=False,
+        verbose_name=_("pegawai"),
     )
     competency = models.ForeignKey(
         Competency, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("kompetensi")

@@ -15,8 +15,13 @@ class Rating(models.TextChoices):
 
 
 class PerformanceRating(models.Model):
+    # Indexed through the leading column of the unique constraint below; no separate index.
     employee = models.ForeignKey(
-        Employee, on_delete=models.CASCADE, related_name="performance_ratings", verbose_name=_("pegawai")
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="performance_ratings",
+        db_index=False,
+        verbose_name=_("pegawai"),
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
     hasil_kerja = models.CharField(_("hasil kerja"), max_length=8, choices=Rating.choices)

@@ -49,8 +49,13 @@ class RecordStatus(models.TextChoices):
 class LearningRecord(models.Model):
     """One development activity of a pegawai; only verified records count towards the yearly JP."""
 
+    # Indexed through the leading column of the unique constraint below; no separate index.
     employee = models.ForeignKey(
-        Employee, on_delete=models.CASCADE, related_name="learning_records", verbose_name=_("pegawai")
+        Employee,
+        on_delete=models.CASCADE,
+        related_name="learning_records",
+        db_index=False,
+        verbose_name=_("pegawai"),
     )
     title = models.CharField(_("judul"), max_length=500)
     start_date = models.DateField(_("tanggal mulai"))
