@@ -57,15 +57,21 @@ def test_assessment_change_is_audited_with_before_and_after(org: Org) -> None:
     actor = org.users["admin_a"]
     m1 = Competency.objects.get(code="M.1")
     on = dt.date(2025, 5, 1)
-    assessment_record(actor=actor, employee=org.staf1, competency=m1, assessed_on=on, level=2, method="atasan")
-    assessment_record(actor=actor, employee=org.staf1, competency=m1, assessed_on=on, level=3, method="atasan")
+    assessment_record(
+        actor=actor, employee=org.staf1, competency=m1, assessed_on=on, level=2, method="atasan"
+    )
+    assessment_record(
+        actor=actor, employee=org.staf1, competency=m1, assessed_on=on, level=3, method="atasan"
+    )
     events = list(AuditEvent.objects.filter(entity="competency.assessment").order_by("id"))
     assert [e.action for e in events] == ["create", "update"]
     assert events[0].before is None and events[0].after["level"] == 2
     assert events[1].before["level"] == 2 and events[1].after["level"] == 3
     assert {e.actor_id for e in events} == {actor.pk} and {e.agency_id for e in events} == {org.agency_a.pk}
     # Recording the same values again changes nothing and writes no event.
-    assessment_record(actor=actor, employee=org.staf1, competency=m1, assessed_on=on, level=3, method="atasan")
+    assessment_record(
+        actor=actor, employee=org.staf1, competency=m1, assessed_on=on, level=3, method="atasan"
+    )
     assert AuditEvent.objects.filter(entity="competency.assessment").count() == 2
     assert Assessment.objects.filter(employee=org.staf1).count() == 1
 
@@ -77,8 +83,10 @@ def test_skj_changes_are_audited(org: Org) -> None:
     requirement_set(actor=actor, position=org.pos_a, competency=m2, required_level=4)
     requirement_delete(actor=actor, requirement=req)
     events = list(AuditEvent.objects.filter(entity="competency.requirement").order_by("id"))
-    assert [(e.action, (e.before or {}).get("required_level"), (e.after or {}).get("required_level"))
-            for e in events] == [("create", None, 3), ("update", 3, 4), ("delete", 4, None)]
+    assert [
+        (e.action, (e.before or {}).get("required_level"), (e.after or {}).get("required_level"))
+        for e in events
+    ] == [("create", None, 3), ("update", 3, 4), ("delete", 4, None)]
     assert not Requirement.objects.filter(position=org.pos_a, competency=m2).exists()
 
 
@@ -94,10 +102,22 @@ def test_role_changes_are_audited(org: Org) -> None:
 
 def test_audit_page_shows_own_instansi_only(org: Org) -> None:
     m1 = Competency.objects.get(code="M.1")
-    assessment_record(actor=org.users["admin_a"], employee=org.staf1, competency=m1,
-                      assessed_on=dt.date(2025, 1, 1), level=2, method="diri")
-    assessment_record(actor=org.users["admin_b"], employee=org.pegawai_b, competency=m1,
-                      assessed_on=dt.date(2025, 1, 1), level=4, method="diri")
+    assessment_record(
+        actor=org.users["admin_a"],
+        employee=org.staf1,
+        competency=m1,
+        assessed_on=dt.date(2025, 1, 1),
+        level=2,
+        method="diri",
+    )
+    assessment_record(
+        actor=org.users["admin_b"],
+        employee=org.pegawai_b,
+        competency=m1,
+        assessed_on=dt.date(2025, 1, 1),
+        level=4,
+        method="diri",
+    )
     html_a = org.client("admin_a").get(reverse("audit_list")).content.decode()
     html_b = org.client("admin_b").get(reverse("audit_list")).content.decode()
     assert "admin_a" in html_a and "admin_b" not in html_a
@@ -110,8 +130,15 @@ def _add_people(org: Org, n: int) -> None:
     from ..conftest import next_nip
 
     for i in range(n):
-        Employee.objects.create(nip=next_nip(), name=f"Tambahan {i}", agency=org.agency_a, unit=org.unit_a2,
-                                position=org.pos_a_staff, employment_type="pns", supervisor=org.kabid)
+        Employee.objects.create(
+            nip=next_nip(),
+            name=f"Tambahan {i}",
+            agency=org.agency_a,
+            unit=org.unit_a2,
+            position=org.pos_a_staff,
+            employment_type="pns",
+            supervisor=org.kabid,
+        )
 
 
 @pytest.mark.parametrize("extra", [0, 30])
@@ -120,8 +147,9 @@ def test_query_counts_do_not_grow_with_rows(org: Org, django_assert_num_queries:
     for code in ("M.1", "M.2", "M.3"):
         comp = Competency.objects.get(code=code)
         Requirement.objects.create(position=org.pos_a_staff, competency=comp, required_level=2)
-        Assessment.objects.create(employee=org.staf1, competency=comp, assessed_on=dt.date(2024, 1, 1), level=1,
-                                  method="diri")
+        Assessment.objects.create(
+            employee=org.staf1, competency=comp, assessed_on=dt.date(2024, 1, 1), level=1, method="diri"
+        )
     client = org.client("admin_a")
     # session + user + role grants + own pegawai lookups, then the page's own queries.
     with django_assert_num_queries(5):
