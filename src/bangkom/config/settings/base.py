@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "bangkom.audit",
     "bangkom.jobs",
     "bangkom.interchange",
+    "bangkom.demodata",
     "bangkom.web",
 ]
 
