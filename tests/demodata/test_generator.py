@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from collections import Counter
 from pathlib import Path
 
@@ -161,8 +162,8 @@ def test_assessments_around_requirement_in_last_four_years(ds: Dataset) -> None:
     ups = downs = 0
     for seq in by_key.values():
         seq.sort()
-        ups += sum(b[1] > a[1] for a, b in zip(seq, seq[1:]))
-        downs += sum(b[1] < a[1] for a, b in zip(seq, seq[1:]))
+        ups += sum(b[1] > a[1] for a, b in itertools.pairwise(seq))
+        downs += sum(b[1] < a[1] for a, b in itertools.pairwise(seq))
     assert ups > 2 * downs
 
 
