@@ -129,3 +129,13 @@ def test_acceptance_two_instansi_few_thousand_pegawai_excel_files_import(db: Any
     for kind in KINDS:
         if kind != "competencies" or ds.count(kind):
             assert result.counts[kind]["created"] == ds.count(kind), kind
+
+
+def test_seed_demo_keeps_an_existing_account_of_the_demo_pegawai(db: Any) -> None:
+    _seed("--employees", "60", "--agencies", "1", "--password", PASSWORD)
+    pegawai_user = User.objects.get(employee__isnull=False, employee__subordinates__isnull=True)
+    pegawai_user.username = "budi.lama"
+    pegawai_user.save()
+    out = _seed("--employees", "60", "--agencies", "1", "--if-empty", "--password", PASSWORD)
+    assert "budi.lama" in out
+    assert User.objects.filter(employee=pegawai_user.employee).count() == 1

@@ -56,6 +56,11 @@ def ensure_demo_accounts(*, password: str) -> list[DemoAccount]:
     out: list[DemoAccount] = []
 
     def user(username: str, *, employee: Employee | None = None, **extra: Any) -> User:
+        if employee is not None:
+            # The link is one-to-one: a pegawai who already has an account keeps it (and its username).
+            linked = User.objects.filter(employee=employee).exclude(username=username).first()
+            if linked is not None:
+                username = linked.username
         obj, _ = User.objects.update_or_create(
             username=username, defaults={"password": password_hash, "employee": employee, **extra}
         )
@@ -63,12 +68,12 @@ def ensure_demo_accounts(*, password: str) -> list[DemoAccount]:
 
     pegawai, atasan = _demo_employees(first)
     if pegawai is not None and atasan is not None:
-        user(pegawai.nip, employee=pegawai, first_name=pegawai.name[:150])
+        u = user(pegawai.nip, employee=pegawai, first_name=pegawai.name[:150])
         out.append(
-            DemoAccount(pegawai.nip, "pegawai", f"{pegawai.name} ({pegawai.position.name}, {first.code})")
+            DemoAccount(u.username, "pegawai", f"{pegawai.name} ({pegawai.position.name}, {first.code})")
         )
-        user(atasan.nip, employee=atasan, first_name=atasan.name[:150])
-        out.append(DemoAccount(atasan.nip, "atasan", f"{atasan.name} ({atasan.position.name}, {first.code})"))
+        u = user(atasan.nip, employee=atasan, first_name=atasan.name[:150])
+        out.append(DemoAccount(u.username, "atasan", f"{atasan.name} ({atasan.position.name}, {first.code})"))
     for agency in agencies:
         admin = user(f"admin.{agency.code.lower()}", first_name=f"Admin {agency.code}")
         role_grant(actor=None, user=admin, role=Role.ADMIN_INSTANSI, agency=agency)
