@@ -124,3 +124,15 @@ def test_admin_pages_need_admin_instansi(org: Org, viewer: str, code: int) -> No
     client = org.client(viewer)
     assert client.get(reverse("import")).status_code == code
     assert client.get(reverse("audit_list")).status_code == code
+
+
+def test_openapi_schema_lists_the_routes(db: Any) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert {
+        "/api/v1/me",
+        "/api/v1/employees",
+        "/api/v1/employees/{employee_id}",
+        "/api/v1/positions",
+        "/api/v1/jobs/{job_id}",
+    } <= set(schema["paths"])
