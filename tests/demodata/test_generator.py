@@ -229,3 +229,14 @@ def test_write_contract_files_excel_habits(tmp_path: Path) -> None:
     assert "," not in first[6]  # decimal JP keeps the dot
     emp_line = paths["employees"].read_text().splitlines()[1]
     assert emp_line.count(",") >= 7
+
+
+@pytest.mark.parametrize("today", [dt.date(2025, 1, 2), dt.date(2030, 12, 31)])
+def test_valid_on_other_reference_dates(today: dt.date) -> None:
+    """Early January (tiny current-year window) and years later (oldest PPPK near 60) stay valid."""
+    d = generate(400, 2, seed=9, today=today)
+    for r in d.rows("employees"):
+        check_nip_for_employment(r["nip"], r["employment_type"])
+    records = list(d.rows("learning_records"))
+    assert len({(r["nip"], r["title"], r["start_date"]) for r in records}) == len(records)
+    assert all(r["end_date"] <= today.isoformat() for r in records)

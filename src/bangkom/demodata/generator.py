@@ -630,6 +630,8 @@ def generate(
     pppk = etype == 2
     start = np.maximum(2019, birth_year + 20)
     tmt_year[pppk] = (start + rng.random(n_emp) * (today.year - start + 1)).astype(np.int64)[pppk]
+    # NI rule: appointed at 60 at the latest (DOMAIN.md), which matters for the oldest birth years later on.
+    tmt_year[pppk] = np.minimum(tmt_year[pppk], birth_year[pppk] + 59)
     tmt_month = rng.integers(1, 13, n_emp)
     recent = cpns & (tmt_year == today.year)
     tmt_month[recent] = 1 + (rng.random(int(recent.sum())) * today.month).astype(np.int64)
