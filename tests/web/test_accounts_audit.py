@@ -162,3 +162,9 @@ def test_query_counts_do_not_grow_with_rows(org: Org, django_assert_num_queries:
         assert client.get(reverse("position_detail", args=[org.pos_a_staff.pk])).status_code == 200
     with django_assert_num_queries(4):
         assert client.get("/api/v1/employees").status_code == 200
+
+
+def test_indonesian_by_default_even_for_an_english_browser(org: Org) -> None:
+    client = org.client("staf1")
+    html = client.get(reverse("profile"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Profil saya" in html and 'lang="id"' in html
