@@ -180,3 +180,27 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nip} {self.name}"
+
+    def clean(self) -> None:
+        """Form and admin validation; the import applies the same rules in bulk."""
+        from django.core.exceptions import ValidationError
+
+        from bangkom.engine.nip import NipError, check_nip_for_employment
+        from bangkom.org.validation import nip_error_message, supervisor_creates_cycle
+
+        errors: dict[str, object] = {}
+        try:
+            check_nip_for_employment(self.nip or "", self.employment_type or "")
+        except NipError as err:
+            errors["nip"] = nip_error_message(err)
+        if self.supervisor_id is not None:
+            if self.supervisor_id == self.pk or supervisor_creates_cycle(self.pk, self.supervisor_id):
+                errors["supervisor"] = _("Rantai atasan tidak boleh melingkar.")
+            elif self.agency_id and self.supervisor and self.supervisor.agency_id != self.agency_id:
+                errors["supervisor"] = _("Atasan harus berada di instansi yang sama.")
+        if self.agency_id and self.unit_id and self.unit.agency_id != self.agency_id:
+            errors["unit"] = _("Unit kerja harus milik instansi pegawai.")
+        if self.agency_id and self.position_id and self.position.agency_id != self.agency_id:
+            errors["position"] = _("Jabatan harus milik instansi pegawai.")
+        if errors:
+            raise ValidationError(errors)
