@@ -1,0 +1,211 @@
+"""Bulk loading of SKJ lines and current levels from the database into NumPy arrays for engine/gaps.py.
+
+One query per table, never one per pegawai: pegawai (with their jabatan kind), SKJ requirements of the
+jabatan involved, and assessments (all dates; the latest per pegawai and competency is picked in NumPy,
+which is cheaper than a DISTINCT ON sort in the database). On PostgreSQL the assessments travel through
+binary COPY straight into a NumPy buffer.
+
+Scope: the caller passes either agency ids (CLI, admin instansi) or an Employee queryset already scoped by
+org.selectors (atasan, pegawai). Nothing here decides who may see what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import QuerySet
+
+from bangkom.competency.models import Assessment, Competency, Requirement
+from bangkom.org.models import Employee, PositionKind
+
+POSITION_KINDS: tuple[str, ...] = tuple(PositionKind.values)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass
+class MappingData:
+    """Pegawai (sorted by NIP) and their SKJ lines in long form, sorted by pegawai then competency code."""
+
+    employee_ids: np.ndarray  # int64 [n]
+    nips: list[str]
+    position_ids: np.ndarray  # int64 [n]
+    position_codes: list[str]  # per pegawai
+    unit_ids: np.ndarray  # int64 [n]
+    position_kind: np.ndarray  # int8 [n], index into POSITION_KINDS
+    competency_ids: np.ndarray  # int64 [c], sorted by code
+    competency_codes: list[str]
+    line_employee: np.ndarray  # int32 [m], index into employee arrays
+    line_competency: np.ndarray  # int32 [m], index into competency arrays
+    line_required: np.ndarray  # int8 [m]
+    line_assessed: np.ndarray  # int8 [m], 0 = no assessment
+
+    @property
+    def n_employees(self) -> int:
+        return len(self.employee_ids)
+
+
+def _employee_rows(employees: QuerySet[Employee]) -> list[tuple[Any, ...]]:
+    return list(
+        employees.order_by("nip").values_list(
+            "id", "nip", "position_id", "position__code", "unit_id", "position__kind"
+        )
+    )
+
+
+def _latest_assessments(employee_ids: np.ndarray, employees: QuerySet[Employee]) -> np.ndarray:
+    """Structured array (employee_id, competency_id, day, level) of all assessments of these pegawai."""
+    dtype = np.dtype([("employee_id", "<i8"), ("competency_id", "<i8"), ("day", "<i4"), ("level", "<i2")])
+    if len(employee_ids) == 0:
+        return np.zeros(0, dtype=dtype)
+    emp_sql, emp_params = employees.values("id").query.sql_with_params()
+    table = Assessment._meta.db_table
+    sql = (
+        f"SELECT employee_id, competency_id, assessed_on, level FROM {table} "  # noqa: S608 - table from meta
+        f"WHERE employee_id IN ({emp_sql})"
+    )
+    if connection.vendor == "postgresql":
+        return _copy_binary(sql, emp_params, dtype)
+    with connection.cursor() as cur:
+        cur.execute(sql, emp_params)
+        rows = cur.fetchall()
+    out = np.zeros(len(rows), dtype=dtype)
+    if rows:
+        e, c, d, lv = zip(*rows, strict=True)
+        out["employee_id"] = e
+        out["competency_id"] = c
+        out["day"] = [((x if isinstance(x, dt.date) else dt.date.fromisoformat(x)) - _EPOCH).days for x in d]
+        out["level"] = lv
+    return out
+
+
+def _copy_binary(sql: str, params: tuple[Any, ...], dtype: np.dtype) -> np.ndarray:
+    """Run `COPY (sql) TO STDOUT (FORMAT binary)` and decode the fixed-width tuples with one frombuffer."""
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    from psycopg import ClientCursor
+
+    with ClientCursor(raw) as client_cursor:
+        query = client_cursor.mogrify(sql, params)  # the ORM's own subquery, with its parameters bound
+    with raw.cursor() as cur:
+        chunks: list[bytes] = []
+        cast = (
+            "SELECT employee_id::int8, competency_id::int8, "  # noqa: S608 - query built by the ORM above
+            f"(assessed_on - DATE '1970-01-01')::int4, level::int2 FROM ({query}) q"
+        )
+        with cur.copy(f"COPY ({cast}) TO STDOUT (FORMAT binary)") as copy:
+            for block in copy:
+                chunks.append(bytes(block))
+    data = b"".join(chunks)
+    # Header: 11-byte signature, int32 flags, int32 extension length (+ extension); trailer: int16 -1.
+    ext = int.from_bytes(data[15:19], "big")
+    body = memoryview(data)[19 + ext : len(data) - 2]
+    row = np.dtype(
+        [
+            ("nfields", ">i2"),
+            ("l0", ">i4"),
+            ("employee_id", ">i8"),
+            ("l1", ">i4"),
+            ("competency_id", ">i8"),
+            ("l2", ">i4"),
+            ("day", ">i4"),
+            ("l3", ">i4"),
+            ("level", ">i2"),
+        ]
+    )
+    rows = np.frombuffer(body, dtype=row)
+    out = np.empty(len(rows), dtype=dtype)
+    for name in dtype.names or ():
+        out[name] = rows[name]
+    return out
+
+
+def load_mapping(
+    *, employees: QuerySet[Employee] | None = None, agency_ids: list[int] | None = None
+) -> MappingData:
+    """Load pegawai, SKJ lines and current levels for a scoped set of pegawai (or whole instansi)."""
+    if employees is None:
+        employees = Employee.objects.all()
+        if agency_ids is not None:
+            employees = employees.filter(agency_id__in=agency_ids)
+    rows = _employee_rows(employees)
+    n = len(rows)
+    employee_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    position_ids = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
+    kind_index = {k: i for i, k in enumerate(POSITION_KINDS)}
+    position_kind = np.fromiter((kind_index[r[5]] for r in rows), dtype=np.int8, count=n)
+
+    # SKJ of the jabatan involved (small: jabatan x ~25).
+    req_rows = list(
+        Requirement.objects.filter(position_id__in=set(position_ids.tolist()))
+        .order_by("position_id", "competency__code")
+        .values_list("position_id", "competency_id", "required_level")
+    )
+    comp_ids_used = sorted({r[1] for r in req_rows})
+    comps = list(Competency.objects.filter(id__in=comp_ids_used).order_by("code").values_list("id", "code"))
+    competency_ids = np.array([c[0] for c in comps], dtype=np.int64)
+    comp_index = {cid: i for i, (cid, _) in enumerate(comps)}
+    # Re-sort requirement lines by competency code within each position.
+    req_pos = np.array([r[0] for r in req_rows], dtype=np.int64)
+    req_comp = np.array([comp_index[r[1]] for r in req_rows], dtype=np.int32)
+    req_level = np.array([r[2] for r in req_rows], dtype=np.int8)
+    order = np.lexsort((req_comp, req_pos))
+    req_pos, req_comp, req_level = req_pos[order], req_comp[order], req_level[order]
+
+    # Expand: each pegawai gets the lines of their position (vectorised repeat).
+    uniq_pos, starts, counts = np.unique(req_pos, return_index=True, return_counts=True)
+    slot = np.searchsorted(uniq_pos, position_ids)
+    slot_clipped = np.minimum(slot, max(len(uniq_pos) - 1, 0))
+    has_skj = (
+        (len(uniq_pos) > 0) & (uniq_pos[slot_clipped] == position_ids) if len(uniq_pos) else np.zeros(n, bool)
+    )
+    per_emp = np.where(has_skj, counts[slot_clipped] if len(uniq_pos) else 0, 0).astype(np.int64)
+    total = int(per_emp.sum())
+    line_employee = np.repeat(np.arange(n, dtype=np.int32), per_emp)
+    first = np.repeat(np.where(has_skj, starts[slot_clipped] if len(uniq_pos) else 0, 0), per_emp)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(per_emp) - per_emp, per_emp)
+    src = first + within
+    line_competency = req_comp[src] if total else np.zeros(0, np.int32)
+    line_required = req_level[src] if total else np.zeros(0, np.int8)
+
+    # Current level: latest assessment per (pegawai, competency).
+    ass = _latest_assessments(employee_ids, employees)
+    line_assessed = np.zeros(total, dtype=np.int8)
+    if len(ass) and total and len(competency_ids):
+        emp_order = np.argsort(employee_ids)
+        e_pos = np.searchsorted(employee_ids, ass["employee_id"], sorter=emp_order)
+        e_idx = emp_order[np.minimum(e_pos, n - 1)]
+        c_pos = np.searchsorted(competency_ids, ass["competency_id"])
+        c_ok = (c_pos < len(competency_ids)) & (
+            competency_ids[np.minimum(c_pos, len(competency_ids) - 1)] == ass["competency_id"]
+        )
+        keep = c_ok & (employee_ids[e_idx] == ass["employee_id"])
+        key = e_idx[keep].astype(np.int64) * len(competency_ids) + c_pos[keep]
+        day, level = ass["day"][keep], ass["level"][keep]
+        order = np.lexsort((day, key))
+        key, level = key[order], level[order]
+        last = np.ones(len(key), dtype=bool)
+        last[:-1] = key[1:] != key[:-1]
+        key, level = key[last], level[last]
+        line_key = line_employee.astype(np.int64) * len(competency_ids) + line_competency
+        pos = np.searchsorted(key, line_key)
+        found = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == line_key)
+        line_assessed[found] = level[pos[found]]
+    return MappingData(
+        employee_ids=employee_ids,
+        nips=[r[1] for r in rows],
+        position_ids=position_ids,
+        position_codes=[r[3] for r in rows],
+        unit_ids=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
+        position_kind=position_kind,
+        competency_ids=competency_ids,
+        competency_codes=[c[1] for c in comps],
+        line_employee=line_employee,
+        line_competency=line_competency.astype(np.int32),
+        line_required=line_required,
+        line_assessed=line_assessed,
+    )
