@@ -34,7 +34,12 @@ def _naive(employees: list[Employee]) -> list[tuple[str, str, int, int]]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_load_mapping_matches_naive_reading(org: Org, seed: int) -> None:
     rng = random.Random(seed)
-    comps = list(Competency.objects.filter(agency__isnull=True))
+    # Technical competencies created later sort before M.1 by code but after it by id.
+    for code in ("A.T1", "A.T2"):
+        Competency.objects.create(code=code, name=code, type="teknis", agency=org.agency_a)
+    comps = list(Competency.objects.filter(agency__isnull=True)) + list(
+        Competency.objects.filter(agency=org.agency_a)
+    )
     for pos in (org.pos_a, org.pos_a_staff, org.pos_b):
         for c in rng.sample(comps, rng.randint(0, 6)):
             Requirement.objects.create(position=pos, competency=c, required_level=rng.randint(1, 5))

@@ -179,10 +179,11 @@ def load_mapping(
         emp_order = np.argsort(employee_ids)
         e_pos = np.searchsorted(employee_ids, ass["employee_id"], sorter=emp_order)
         e_idx = emp_order[np.minimum(e_pos, n - 1)]
-        c_pos = np.searchsorted(competency_ids, ass["competency_id"])
-        c_ok = (c_pos < len(competency_ids)) & (
-            competency_ids[np.minimum(c_pos, len(competency_ids) - 1)] == ass["competency_id"]
-        )
+        # competency_ids is ordered by code, not by id: search through a sorter.
+        comp_order = np.argsort(competency_ids)
+        c_found = np.searchsorted(competency_ids, ass["competency_id"], sorter=comp_order)
+        c_pos = comp_order[np.minimum(c_found, len(competency_ids) - 1)]
+        c_ok = competency_ids[c_pos] == ass["competency_id"]
         keep = c_ok & (employee_ids[e_idx] == ass["employee_id"])
         key = e_idx[keep].astype(np.int64) * len(competency_ids) + c_pos[keep]
         day, level = ass["day"][keep], ass["level"][keep]
@@ -191,10 +192,11 @@ def load_mapping(
         last = np.ones(len(key), dtype=bool)
         last[:-1] = key[1:] != key[:-1]
         key, level = key[last], level[last]
-        line_key = line_employee.astype(np.int64) * len(competency_ids) + line_competency
-        pos = np.searchsorted(key, line_key)
-        found = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == line_key)
-        line_assessed[found] = level[pos[found]]
+        if len(key):
+            line_key = line_employee.astype(np.int64) * len(competency_ids) + line_competency
+            pos = np.searchsorted(key, line_key)
+            found = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == line_key)
+            line_assessed[found] = level[pos[found]]
     return MappingData(
         employee_ids=employee_ids,
         nips=[r[1] for r in rows],

@@ -1,0 +1,131 @@
+"""The CONTRACT.md exports. Rows come from the bulk loader and the engine; this module only formats them."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from bangkom.competency.loading import MappingData, load_mapping
+from bangkom.engine.gaps import (
+    FILLING_CATEGORIES,
+    MAPPING_CATEGORIES,
+    JpmSettings,
+    jpm_by_employee,
+    line_gaps,
+)
+from bangkom.org.models import Agency
+
+
+class ExportUsageError(Exception):
+    pass
+
+
+def jpm_settings_for(agency: Agency | None) -> JpmSettings:
+    """The instansi's JPM settings (DOMAIN.md defaults unless the instansi overrides them)."""
+    from django.conf import settings
+
+    def get(key: str) -> Any:
+        return agency.setting(key) if agency is not None else settings.BANGKOM_DEFAULTS[key]
+
+    mapping: dict[str, float] = get("jpm_mapping_cutoffs")
+    filling: dict[str, float] = get("jpm_filling_cutoffs")
+    return JpmSettings(
+        capped=bool(get("jpm_capped")),
+        optimal=float(mapping["optimal"]),
+        cukup_optimal=float(mapping["cukup_optimal"]),
+        memenuhi_syarat=float(filling["memenuhi_syarat"]),
+        masih_memenuhi_syarat=float(filling["masih_memenuhi_syarat"]),
+    )
+
+
+def _format_hundredths(value: int) -> str:
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def gaps_rows(data: MappingData) -> Iterator[list[str]]:
+    gaps = line_gaps(data.line_required, data.line_assessed)
+    for e, c, req, ass, gap in zip(
+        data.line_employee.tolist(),
+        data.line_competency.tolist(),
+        data.line_required.tolist(),
+        data.line_assessed.tolist(),
+        gaps.tolist(),
+        strict=True,
+    ):
+        yield [
+            data.nips[e],
+            data.competency_codes[c],
+            str(req),
+            str(ass) if ass else "",
+            str(gap) if gap >= 0 else "",
+        ]
+
+
+def jpm_rows(data: MappingData, settings: JpmSettings) -> Iterator[list[str]]:
+    result = jpm_by_employee(
+        data.line_employee, data.line_required, data.line_assessed, data.n_employees, settings
+    )
+    for i in range(data.n_employees):
+        if not result.has_skj[i]:
+            continue
+        value = int(result.jpm_hundredths[i])
+        yield [
+            data.nips[i],
+            data.position_codes[i],
+            _format_hundredths(value) if value >= 0 else "",
+            MAPPING_CATEGORIES[result.mapping[i]],
+            FILLING_CATEGORIES[result.filling[i]],
+        ]
+
+
+def _agencies(agency_code: str | None) -> list[Agency]:
+    if agency_code is None:
+        return list(Agency.objects.order_by("code"))
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise ExportUsageError(_("instansi %(code)s tidak ditemukan") % {"code": agency_code})
+    return [agency]
+
+
+def _mapping_export(kind: str, agencies: list[Agency]) -> Iterator[list[str]]:
+    """Per instansi (each has its own JPM settings), merged back into one NIP-sorted stream."""
+    import heapq
+
+    streams = []
+    for agency in agencies:
+        data = load_mapping(agency_ids=[agency.pk])
+        rows = gaps_rows(data) if kind == "gaps" else jpm_rows(data, jpm_settings_for(agency))
+        streams.append(rows)
+    yield from heapq.merge(*streams, key=lambda r: (r[0], r[1]))
+
+
+HEADERS: dict[str, list[str]] = {
+    "gaps": ["nip", "competency_code", "required_level", "assessed_level", "gap"],
+    "jpm": ["nip", "position_code", "jpm", "category_mapping", "category_filling"],
+}
+EXPORTS: dict[str, Callable[..., Iterator[list[str]]]] = {
+    "gaps": lambda agencies, year: _mapping_export("gaps", agencies),
+    "jpm": lambda agencies, year: _mapping_export("jpm", agencies),
+}
+
+
+def write_export(kind: str, out: Path, *, agency_code: str | None = None, year: int | None = None) -> int:
+    """Write one CONTRACT.md export to `out`; return the number of data rows."""
+    if kind not in EXPORTS:
+        raise ExportUsageError(_("jenis ekspor %(kind)s tidak dikenal") % {"kind": kind})
+    agencies = _agencies(agency_code)
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(HEADERS[kind])
+        for row in EXPORTS[kind](agencies, year):
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+__all__: list[Any] = ["EXPORTS", "ExportUsageError", "write_export"]
