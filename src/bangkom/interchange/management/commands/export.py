@@ -34,7 +34,8 @@ class Command(BaseCommand):
         except ExportUsageError as exc:
             raise CommandError(str(exc), returncode=EXIT_USAGE) from exc
         except OSError as exc:
-            problem = _("berkas %(path)s tidak dapat ditulis: %(reason)s") % {"path": options["out"], "reason": exc}
+            params = {"path": options["out"], "reason": exc}
+            problem = _("berkas %(path)s tidak dapat ditulis: %(reason)s") % params
             raise CommandError(problem, returncode=EXIT_USAGE) from exc
         done = _("%(count)s baris ditulis ke %(path)s") % {"count": count, "path": options["out"]}
         self.stdout.write(done)
