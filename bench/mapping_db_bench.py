@@ -94,7 +94,8 @@ def main() -> None:
             cur.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
         n_ass = result.counts.get("assessments", {}).get("created", 0)
         print(
-            f"data: {args.employees} pegawai, {n_ass} assessments (generated {t_gen:.1f} s, imported {t_import:.1f} s)"
+            f"data: {args.employees} pegawai, {n_ass} assessments "
+            + f"(generated {t_gen:.1f} s, imported {t_import:.1f} s)"
         )
 
         # bangkom: bulk load + engine, end to end.
@@ -139,7 +140,8 @@ def main() -> None:
         )
         print(f"bangkom gap+JPM end to end: {t_ours:.2f} s (load {t_load:.2f} s + engine {t_engine:.3f} s)")
         print(
-            f"single SQL GROUP BY (same sums, no categories): {t_sql:.2f} s; ratio bangkom/SQL {t_ours / t_sql:.2f}"
+            f"single SQL GROUP BY (same sums, no categories): {t_sql:.2f} s; "
+            + f"ratio bangkom/SQL {t_ours / t_sql:.2f}"
         )
 
         # Profile page latency.
@@ -160,7 +162,8 @@ def main() -> None:
             Client().get("/masuk/")
             login_ms.append((time.perf_counter() - t0) * 1000)
         print(
-            f"profile page /pegawai/<id>/ ({args.requests} requests): p50 {statistics.median(page_ms):.1f} ms, "
+            f"profile page /pegawai/<id>/ ({args.requests} requests): "
+            + f"p50 {statistics.median(page_ms):.1f} ms, "
             f"p95 {_pct(page_ms, 0.95):.1f} ms; login page p50 {statistics.median(login_ms):.1f} ms, "
             f"p95 {_pct(login_ms, 0.95):.1f} ms"
         )
