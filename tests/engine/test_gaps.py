@@ -13,7 +13,9 @@ from bangkom.engine.gaps import (
     FILLING_CATEGORIES,
     MAPPING_CATEGORIES,
     JpmSettings,
+    aggregate_lines,
     jpm_by_employee,
+    jpm_distribution,
     line_gaps,
     round_half_up_hundredths,
 )
@@ -124,3 +126,62 @@ def test_vectorised_equals_reference(people: list[list[tuple[int, int]]], capped
     assert gaps.tolist() == [
         (-1 if a == 0 else max(0, r - a)) for r, a in zip(req.tolist(), ass.tolist(), strict=True)
     ]
+
+
+@given(
+    people=st.lists(
+        st.tuples(
+            st.integers(0, 3),  # group of the pegawai
+            st.lists(
+                st.tuples(st.integers(0, 4), st.integers(1, 5), st.integers(0, 5)),
+                min_size=0,
+                max_size=8,
+                unique_by=lambda t: t[0],
+            ),  # (competency, required, assessed)
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    chunk=st.sampled_from([1, 3, 1000]),
+)
+def test_aggregates_equal_reference(people: list[tuple[int, list[tuple[int, int, int]]]], chunk: int) -> None:
+    emp, comp, req, ass = [], [], [], []
+    for i, (_, lines) in enumerate(people):
+        for c, r, a in sorted(lines):
+            emp.append(i), comp.append(c), req.append(r), ass.append(a)
+    group = np.array([g for g, _ in people], np.int32)
+    agg = aggregate_lines(
+        np.array(emp, np.int32),
+        np.array(comp, np.int16),
+        np.array(req, np.int8),
+        np.array(ass, np.int8),
+        group,
+        4,
+        5,
+        chunk=chunk,
+    )
+    for g in range(4):
+        for c in range(5):
+            lines = [(r, a) for (grp, ls) in people if grp == g for (cc, r, a) in ls if cc == c]
+            assessed = [(r, a) for r, a in lines if a > 0]
+            below = [(r, a) for r, a in assessed if a < r]
+            assert agg.lines[g, c] == len(lines)
+            assert agg.assessed[g, c] == len(assessed)
+            assert agg.below[g, c] == len(below)
+            assert agg.gap_sum[g, c] == sum(r - a for r, a in below)
+            assert agg.levels[g, c].tolist() == [sum(1 for _, a in lines if a == lv) for lv in range(6)]
+    assert agg.total().lines[0].tolist() == agg.lines.sum(axis=0).tolist()
+
+    res = jpm_by_employee(
+        np.array(emp, np.int32), np.array(req, np.int8), np.array(ass, np.int8), len(people)
+    )
+    counts, mean = jpm_distribution(res, group, 4)
+    for g in range(4):
+        members = [i for i, (grp, _) in enumerate(people) if grp == g]
+        cats = [MAPPING_CATEGORIES[res.mapping[i]] for i in members]
+        assert counts[g].tolist() == [cats.count(name) for name in MAPPING_CATEGORIES]
+        values = [int(res.jpm_hundredths[i]) for i in members if res.jpm_hundredths[i] >= 0]
+        if values:
+            assert mean[g] == pytest.approx(sum(values) / len(values) / 100)
+        else:
+            assert np.isnan(mean[g])

@@ -76,7 +76,7 @@ def _categories(hundredths: np.ndarray, defined: np.ndarray, cuts: tuple[float, 
 
 
 def jpm_by_employee(
-    line_employee: np.ndarray,
+    line_employee: np.ndarray,  # int [m], sorted ascending
     required: np.ndarray,
     assessed: np.ndarray,
     n_employees: int,
@@ -85,9 +85,10 @@ def jpm_by_employee(
     """JPM and both categories for every pegawai from their SKJ lines (no loop over pegawai)."""
     settings = settings or JpmSettings()
     used = np.minimum(assessed, required) if settings.capped else assessed
-    sum_req = np.bincount(line_employee, weights=required, minlength=n_employees).astype(np.int64)
-    sum_ass = np.bincount(line_employee, weights=used, minlength=n_employees).astype(np.int64)
-    missing = np.bincount(line_employee, weights=(assessed == 0), minlength=n_employees) > 0
+    # Lines arrive sorted by pegawai (the loader's order): per-pegawai sums are contiguous segments.
+    sum_req = _segment_sums(required, line_employee, n_employees)
+    sum_ass = _segment_sums(used, line_employee, n_employees)
+    missing = _segment_sums((assessed == 0).view(np.int8), line_employee, n_employees) > 0
     has_skj = sum_req > 0
     defined = has_skj & ~missing
     safe_req = np.where(has_skj, sum_req, 1)
@@ -98,3 +99,106 @@ def jpm_by_employee(
         filling=_categories(hundredths, defined, (settings.memenuhi_syarat, settings.masih_memenuhi_syarat)),
         has_skj=has_skj,
     )
+
+
+def _segment_sums(values: np.ndarray, line_employee: np.ndarray, n_employees: int) -> np.ndarray:
+    """Per-pegawai sums of a line array whose lines are sorted by pegawai (np.add.reduceat, int64)."""
+    out = np.zeros(n_employees, dtype=np.int64)
+    if len(line_employee) == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, line_employee[1:] != line_employee[:-1]])
+    out[line_employee[starts]] = np.add.reduceat(values, starts, dtype=np.int64)
+    return out
+
+
+@dataclass(frozen=True)
+class GroupAggregates:
+    """Aggregates over SKJ lines grouped by (group, competency). Arrays are [n_groups, n_competencies].
+
+    lines: SKJ lines (pegawai holding the competency in their SKJ); assessed: lines with an assessment;
+    below: assessed lines under the required level; gap_sum: sum of gaps over assessed lines;
+    levels: [n_groups, n_competencies, 6] count of lines by assessed level (0 = not assessed).
+    """
+
+    lines: np.ndarray
+    assessed: np.ndarray
+    below: np.ndarray
+    gap_sum: np.ndarray
+    levels: np.ndarray
+
+    @property
+    def share_below(self) -> np.ndarray:
+        """Share of assessed lines below standard; NaN where nothing was assessed."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.assessed > 0, self.below / np.maximum(self.assessed, 1), np.nan)
+
+    @property
+    def mean_gap(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.assessed > 0, self.gap_sum / np.maximum(self.assessed, 1), np.nan)
+
+    def total(self) -> GroupAggregates:
+        """Collapse the groups: aggregates per competency only ([1, n_competencies])."""
+        return GroupAggregates(
+            *(
+                a.sum(axis=0, keepdims=True)
+                for a in (self.lines, self.assessed, self.below, self.gap_sum, self.levels)
+            )
+        )
+
+
+def aggregate_lines(
+    line_employee: np.ndarray,
+    line_competency: np.ndarray,
+    required: np.ndarray,
+    assessed: np.ndarray,
+    employee_group: np.ndarray,
+    n_groups: int,
+    n_competencies: int,
+    chunk: int = 8_000_000,
+) -> GroupAggregates:
+    """Aggregate SKJ lines by the pegawai's group (unit, jabatan kind, ...) and competency.
+
+    Works in chunks of lines so that temporaries stay small at national scale (110 million lines); within a
+    chunk everything is a handful of vectorised passes (gather, one key, three bincounts).
+    """
+    n_keys = n_groups * n_competencies
+    levels = np.zeros(n_keys * 6, dtype=np.int64)
+    below = np.zeros(n_keys, dtype=np.int64)
+    gap_sum = np.zeros(n_keys, dtype=np.float64)
+    for lo in range(0, len(line_employee), chunk):
+        hi = lo + chunk
+        comp = line_competency[lo:hi]
+        key = employee_group[line_employee[lo:hi]].astype(np.int64) * n_competencies + comp
+        ass = assessed[lo:hi]
+        levels += np.bincount(key * 6 + ass, minlength=n_keys * 6)
+        req = required[lo:hi]
+        gap = np.subtract(req, ass, dtype=np.int16)
+        is_below = (ass > 0) & (gap > 0)
+        below += np.bincount(key[is_below], minlength=n_keys)
+        gap_sum += np.bincount(key[is_below], weights=gap[is_below], minlength=n_keys)
+    lv = levels.reshape(n_groups, n_competencies, 6)
+    lines = lv.sum(axis=2)
+    return GroupAggregates(
+        lines=lines,
+        assessed=lines - lv[:, :, 0],
+        below=below.reshape(n_groups, n_competencies),
+        gap_sum=gap_sum.reshape(n_groups, n_competencies),
+        levels=lv,
+    )
+
+
+def jpm_distribution(
+    result: JpmResult, employee_group: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: counts per mapping category [n_groups, 4] and mean JPM (NaN when none is defined)."""
+    counts = np.bincount(
+        employee_group.astype(np.int64) * len(MAPPING_CATEGORIES) + result.mapping,
+        minlength=n_groups * len(MAPPING_CATEGORIES),
+    ).reshape(n_groups, len(MAPPING_CATEGORIES))
+    defined = result.jpm_hundredths >= 0
+    sums = np.bincount(employee_group[defined], weights=result.jpm_hundredths[defined], minlength=n_groups)
+    n_defined = np.bincount(employee_group[defined], minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n_defined > 0, sums / np.maximum(n_defined, 1) / 100.0, np.nan)
+    return counts, mean
