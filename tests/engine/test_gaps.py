@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import bangkom.engine.gaps as gaps_module
 from bangkom.engine.gaps import (
     FILLING_CATEGORIES,
     MAPPING_CATEGORIES,
     JpmSettings,
-    aggregate_lines,
+    aggregate,
+    matrix_from_lines,
     jpm_by_employee,
     jpm_distribution,
     line_gaps,
@@ -142,24 +144,29 @@ def test_vectorised_equals_reference(people: list[list[tuple[int, int]]], capped
         min_size=1,
         max_size=30,
     ),
-    chunk=st.sampled_from([1, 3, 1000]),
+    block_bins=st.sampled_from([1 << 16, 300, 1]),  # one block, a few groups per block, one group per block
 )
-def test_aggregates_equal_reference(people: list[tuple[int, list[tuple[int, int, int]]]], chunk: int) -> None:
+def test_aggregates_equal_reference(
+    people: list[tuple[int, list[tuple[int, int, int]]]], block_bins: int
+) -> None:
     emp, comp, req, ass = [], [], [], []
     for i, (_, lines) in enumerate(people):
         for c, r, a in sorted(lines):
             emp.append(i), comp.append(c), req.append(r), ass.append(a)
     group = np.array([g for g, _ in people], np.int32)
-    agg = aggregate_lines(
-        np.array(emp, np.int32),
-        np.array(comp, np.int16),
+    matrix = matrix_from_lines(
+        np.array(emp, np.int64),
+        np.array(comp, np.int32),
         np.array(req, np.int8),
         np.array(ass, np.int8),
-        group,
-        4,
-        5,
-        chunk=chunk,
+        len(people),
     )
+    saved = gaps_module._BLOCK_BINS
+    gaps_module._BLOCK_BINS = block_bins
+    try:
+        agg = aggregate(matrix, group, 4, 5)
+    finally:
+        gaps_module._BLOCK_BINS = saved
     for g in range(4):
         for c in range(5):
             lines = [(r, a) for (grp, ls) in people if grp == g for (cc, r, a) in ls if cc == c]
