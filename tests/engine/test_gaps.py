@@ -15,10 +15,10 @@ from bangkom.engine.gaps import (
     MAPPING_CATEGORIES,
     JpmSettings,
     aggregate,
-    matrix_from_lines,
     jpm_by_employee,
     jpm_distribution,
     line_gaps,
+    matrix_from_lines,
     round_half_up_hundredths,
 )
 
