@@ -44,6 +44,7 @@ test-postgres: install
 test: install browser-deps lint test-sqlite test-postgres
 
 bench: install
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run_all.py
 
 messages: install

@@ -54,8 +54,12 @@ class JpmResult:
 
 
 def line_gaps(required: np.ndarray, assessed: np.ndarray) -> np.ndarray:
-    """gap = max(0, required - assessed) per SKJ line; -1 where the line has no assessment."""
-    gap = np.maximum(required.astype(np.int16) - assessed, 0).astype(np.int8)
+    """gap = max(0, required - assessed) per SKJ line; -1 where the line has no assessment.
+
+    Levels are 0..5, so int8 arithmetic cannot overflow: no wider temporaries at national scale.
+    """
+    gap = np.subtract(required, assessed, dtype=np.int8)
+    np.maximum(gap, 0, out=gap)
     gap[assessed == 0] = -1
     return gap
 
@@ -126,7 +130,8 @@ def jpm(matrix: SkjMatrix, settings: JpmSettings | None = None) -> JpmResult:
     used = np.minimum(ass, req) if settings.capped else ass
     sum_req = req.sum(axis=1, dtype=np.int32).astype(np.int64)
     sum_ass = used.sum(axis=1, dtype=np.int32).astype(np.int64)
-    missing = ((ass == 0) & (req > 0)).any(axis=1)
+    # Padding has required = assessed = 0; a real line is unassessed when assessed is 0 and required is not.
+    missing = np.count_nonzero(ass, axis=1) < np.count_nonzero(req, axis=1)
     has_skj = sum_req > 0
     defined = has_skj & ~missing
     hundredths = np.where(defined, round_half_up_hundredths(sum_ass, np.where(has_skj, sum_req, 1)), -1)
@@ -227,11 +232,12 @@ def aggregate(
             )
     table = joint.reshape(n_groups, width, 6, 6)[:, 1:]  # [group, competency, assessed, required]
     levels = table.sum(axis=3)
-    a = np.arange(6)[:, None]
-    r = np.arange(6)[None, :]
-    below_mask = (a > 0) & (r > a)
-    below = (table * below_mask).sum(axis=(2, 3))
-    gap_sum = (table * np.where(below_mask, r - a, 0)).sum(axis=(2, 3)).astype(np.float64)
+    below = np.zeros(table.shape[:2], dtype=np.int64)
+    gap_sum = np.zeros(table.shape[:2], dtype=np.float64)
+    for a in range(1, 6):  # the 10 (assessed, required) pairs under standard; no table-sized temporaries
+        for r in range(a + 1, 6):
+            below += table[:, :, a, r]
+            gap_sum += (r - a) * table[:, :, a, r]
     lines = levels.sum(axis=2)
     return GroupAggregates(
         lines=lines, assessed=lines - levels[:, :, 0], below=below, gap_sum=gap_sum, levels=levels
