@@ -125,7 +125,8 @@ def run_duckdb(d: dict[str, np.ndarray]) -> tuple[float, dict[str, Any]]:
     )
     gsum = con.sql("SELECT sum(gap) FROM g WHERE gap > 0").fetchall()[0][0]
     jp = con.sql(f"""
-        WITH s AS (SELECT emp, any_value(unit) AS unit, sum(req)::BIGINT r, sum(ass)::BIGINT a, bool_or(ass = 0) m
+        WITH s AS (SELECT emp, any_value(unit) AS unit, sum(req)::BIGINT r, sum(ass)::BIGINT a,
+                          bool_or(ass = 0) m
                    FROM lines GROUP BY emp),
              h AS (SELECT emp, unit, m, CASE WHEN m THEN -1 ELSE (a * 20000 + r) // (2 * r) END AS h FROM s)
         SELECT emp, unit, h, {_JPM_SQL_CASE} FROM h ORDER BY emp""").fetchnumpy()
@@ -283,7 +284,8 @@ def main() -> None:
     base = results["bangkom"]["seconds"]
     for name, r in results.items():
         print(
-            f"{name:<9} {r['seconds']:>8.2f} {r['seconds'] / base:>10.2f} {r['peak_mb']:>9.0f} {r['data_mb']:>17.0f}"
+            f"{name:<9} {r['seconds']:>8.2f} {r['seconds'] / base:>10.2f} {r['peak_mb']:>9.0f} "
+            + f"{r['data_mb']:>17.0f}"
         )
     same = all(r["summary"] == results["bangkom"]["summary"] for r in results.values())
     print(f"results identical across engines: {same}")
