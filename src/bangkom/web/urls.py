@@ -17,4 +17,9 @@ urlpatterns = [
     path("pekerjaan/<uuid:pk>/status/", views.job_status, name="job_status"),
     path("pekerjaan/<uuid:pk>/laporan/", views.job_report, name="job_report"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("pemetaan/", views.mapping_view, name="mapping"),
+    path(
+        "pemetaan/unit/<int:unit_pk>/kompetensi/<int:competency_pk>/", views.mapping_drilldown, name="mapping_drilldown"
+    ),
+    path("pegawai/<int:pk>/jabatan-berikutnya/", views.next_positions_view, name="next_positions"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -11,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -18,7 +20,10 @@ from django.views.decorators.http import require_GET
 from bangkom.accounts.roles import Roles, roles_for
 from bangkom.audit.models import AuditEvent
 from bangkom.audit.selectors import audit_events_visible_to
+from bangkom.competency.mapping import drilldown, employee_jpm, next_positions, unit_mapping, units_for
+from bangkom.competency.models import Competency
 from bangkom.competency.selectors import requirements_of_position, skj_lines
+from bangkom.engine.gaps import MAPPING_CATEGORIES
 from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
 from bangkom.org.models import Employee
@@ -30,6 +35,7 @@ from bangkom.org.selectors import (
     position_list,
     subordinates_of,
 )
+from bangkom.web.charts import bars_svg, heatmap_svg, radar_svg
 from bangkom.web.forms import ImportForm
 from bangkom.web.services import start_import
 
@@ -78,10 +84,27 @@ def _employee_page(request: HttpRequest, employee: Employee) -> HttpResponse:
         "unassessed": sum(1 for line in lines if line.current_level is None),
     }
     is_self = employee.pk == roles_for(request.user).employee_id
+    radar = radar_svg(
+        [line.code for line in lines],
+        [line.required_level for line in lines],
+        [line.current_level for line in lines],
+        title=_("Level saat ini dibandingkan standar"),
+        legend_required=_("Standar"),
+        legend_current=_("Saat ini"),
+    )
+    jpm_view = employee_jpm(employee, lines)
     return render(
         request,
         "web/employee_detail.html",
-        {"employee": employee, "lines": lines, "summary": summary, "is_self": is_self},
+        {
+            "employee": employee,
+            "lines": lines,
+            "summary": summary,
+            "is_self": is_self,
+            "radar": mark_safe(radar),  # noqa: S308 - every label is escaped by radar_svg
+            "jpm": jpm_view,
+            "jpm_labels": (_category_label(jpm_view.mapping), _category_label(jpm_view.filling)) if jpm_view else None,
+        },
     )
 
 
@@ -152,9 +175,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            job = start_import(
-                user=request.user, files=form.cleaned_data["files"], lang=get_language() or "id"
-            )
+            job = start_import(user=request.user, files=form.cleaned_data["files"], lang=get_language() or "id")
             return redirect("job_detail", pk=job.pk)
     else:
         form = ImportForm()
@@ -232,3 +253,158 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "querystring_base": _querystring_base(request),
         },
     )
+
+
+# ---- competency mapping ------------------------------------------------------------------------------
+
+CATEGORY_COLOURS = {
+    "optimal": "#1e7a3c",
+    "cukup_optimal": "#e6aa28",
+    "kurang_optimal": "#b42318",
+    "belum_dinilai": "#9aa3af",
+}
+
+
+def _category_label(name: str) -> str:
+    labels = {
+        "optimal": _("Optimal"),
+        "cukup_optimal": _("Cukup optimal"),
+        "kurang_optimal": _("Kurang optimal"),
+        "belum_dinilai": _("Belum dinilai"),
+        "memenuhi_syarat": _("Memenuhi syarat"),
+        "masih_memenuhi_syarat": _("Masih memenuhi syarat"),
+        "kurang_memenuhi_syarat": _("Kurang memenuhi syarat"),
+    }
+    return str(labels.get(name, name))
+
+
+@login_required
+def mapping_view(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    if not (roles.is_admin_instansi or roles.is_atasan):
+        raise PermissionDenied
+    units = list(units_for(request.user))
+    if not units:
+        raise Http404
+    chosen = request.GET.get("unit")
+    unit = next((u for u in units if str(u.pk) == chosen), None) if chosen else None
+    if chosen and unit is None:
+        raise Http404
+    if unit is None:
+        own = next(
+            (
+                u
+                for u in units
+                if roles.employee_id and u.pk == getattr(employee_get(request.user, roles.employee_id), "unit_id", None)
+            ),
+            None,
+        )
+        unit = own or next((u for u in units if u.parent_id is None), units[0])
+    result = unit_mapping(request.user, unit)
+    values = [[None if np.isnan(v) else float(v) for v in row] for row in result.share_below]
+    links = [[reverse("mapping_drilldown", args=[u.pk, cid]) for cid in result.competency_ids] for u in result.units]
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            "pemetaan-unit.csv",
+            ["unit_code", "unit_name", "competency_code", "assessed", "below", "share_below"],
+            [
+                [
+                    u.code,
+                    u.name,
+                    code,
+                    int(result.assessed[i, j]),
+                    int(result.below[i, j]),
+                    "" if values[i][j] is None else f"{values[i][j]:.4f}",
+                ]
+                for i, u in enumerate(result.units)
+                for j, code in enumerate(result.competency_codes)
+            ],
+        )
+    heatmap = (
+        heatmap_svg(
+            [u.name for u in result.units],
+            result.competency_codes,
+            values,
+            links,
+            title=_("Porsi pegawai di bawah standar per unit dan kompetensi"),
+        )
+        if result.units
+        else ""
+    )
+    names = list(MAPPING_CATEGORIES)
+    bars = bars_svg(
+        [_category_label(n) for n in names],
+        [int(c) for c in result.category_counts],
+        [CATEGORY_COLOURS[n] for n in names],
+        title=_("Sebaran kategori JPM"),
+    )
+    distribution = [(_category_label(n), int(c)) for n, c in zip(names, result.category_counts, strict=True)]
+    return render(
+        request,
+        "web/mapping.html",
+        {
+            "units": units,
+            "unit": unit,
+            "result": result,
+            "heatmap": mark_safe(heatmap),  # noqa: S308 - escaped SVG
+            "bars": mark_safe(bars),  # noqa: S308 - built by bars_svg with every label escaped
+            "distribution": distribution,
+        },
+    )
+
+
+@login_required
+def mapping_drilldown(request: HttpRequest, unit_pk: int, competency_pk: int) -> HttpResponse:
+    roles = roles_for(request.user)
+    if not (roles.is_admin_instansi or roles.is_atasan):
+        raise PermissionDenied
+    unit = units_for(request.user).filter(pk=unit_pk).first()
+    competency = Competency.objects.filter(pk=competency_pk).first()
+    if unit is None or competency is None:
+        raise Http404
+    rows = drilldown(request.user, unit, competency.pk)
+    if request.GET.get("format") == "csv":
+        return _csv_response(
+            "pegawai-di-bawah-standar.csv",
+            ["nip", "name", "required_level", "assessed_level", "gap"],
+            [[r.nip, r.name, r.required, r.current, r.gap] for r in rows],
+        )
+    return render(
+        request,
+        "web/mapping_drilldown.html",
+        {
+            "unit": unit,
+            "competency": competency,
+            "page_obj": _page(request, rows),
+            "querystring_base": _querystring_base(request),
+        },
+    )
+
+
+@login_required
+def next_positions_view(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get(request.user, pk)
+    if employee is None:
+        raise Http404
+    q = request.GET.get("q", "").strip()
+    rows = next_positions(employee, search=q)
+    return render(
+        request,
+        "web/next_positions.html",
+        {
+            "employee": employee,
+            "rows": [(r, _category_label(r.mapping), _category_label(r.filling)) for r in rows],
+            "q": q,
+        },
+    )
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
