@@ -170,3 +170,38 @@ def test_heatmap_svg_cells_links_and_colours() -> None:
     assert len(root.findall(f".//{SVG}rect")) == 6 + 5  # cells and legend
     assert share_colour(0.0) == "#1e7a3c" and share_colour(1.0) == "#b42318" and share_colour(None) == "#e5e7eb"
     ET.fromstring(bars_svg(["a", "b"], [3, 0], ["#000", "#111"], title="b"))
+
+
+@pytest.mark.parametrize(
+    ("viewer", "target", "expected"),
+    [
+        ("staf1", "staf1", 200),
+        ("staf1", "staf2", 404),
+        ("kabid", "staf1", 200),
+        ("kasubag", "staf1", 404),
+        ("admin_a", "staf1", 200),
+        ("admin_b", "staf1", 404),
+        ("nasional", "staf1", 404),
+    ],
+)
+def test_mapping_api_scope(org: Org, skj: dict[str, Competency], viewer: str, target: str, expected: int) -> None:
+    pk = getattr(org, target).pk
+    client = org.client(viewer)
+    assert client.get(f"/api/v1/employees/{pk}/jpm").status_code == expected
+    assert client.get(f"/api/v1/employees/{pk}/next-positions").status_code == expected
+
+
+def test_mapping_api_numbers(org: Org, skj: dict[str, Competency]) -> None:
+    data = org.client("staf1").get(f"/api/v1/employees/{org.staf1.pk}/jpm").json()
+    assert data == {
+        "nip": org.staf1.nip,
+        "position_code": "A-J2",
+        "jpm": 87.5,
+        "category_mapping": "cukup_optimal",
+        "category_filling": "memenuhi_syarat",
+    }
+    unit = org.client("admin_a").get(f"/api/v1/mapping/units/{org.unit_a2.pk}").json()
+    cells = {c["competency_code"]: (c["assessed"], c["below"]) for c in unit["cells"]}
+    assert cells == {"M.1": (2, 2), "M.2": (2, 1), "M.3": (1, 0)}
+    assert unit["categories"] == {"optimal": 0, "cukup_optimal": 1, "kurang_optimal": 0, "belum_dinilai": 1}
+    assert org.client("admin_b").get(f"/api/v1/mapping/units/{org.unit_a2.pk}").status_code == 404

@@ -244,12 +244,14 @@ def aggregate(
     )
 
 
-def jpm_distribution(
-    result: JpmResult, employee_group: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per group: counts per mapping category [n_groups, 4] and mean JPM (NaN when none is defined)."""
+def jpm_distribution(result: JpmResult, employee_group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: counts per mapping category [n_groups, 4] and mean JPM (NaN when none is defined).
+
+    Pegawai whose jabatan has no SKJ are left out, as in the jpm export.
+    """
+    with_skj = result.has_skj
     counts = np.bincount(
-        employee_group.astype(np.int64) * len(MAPPING_CATEGORIES) + result.mapping,
+        employee_group[with_skj].astype(np.int64) * len(MAPPING_CATEGORIES) + result.mapping[with_skj],
         minlength=n_groups * len(MAPPING_CATEGORIES),
     ).reshape(n_groups, len(MAPPING_CATEGORIES))
     defined = result.jpm_hundredths >= 0
