@@ -72,6 +72,10 @@ def radar_svg(
     return "".join(parts)
 
 
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def share_colour(share: float | None) -> str:
     """Green (0% below standard) through amber to red (100%); grey when nothing was assessed."""
     if share is None or math.isnan(share):
@@ -96,7 +100,7 @@ def heatmap_svg(
     cell: int = 26,
 ) -> str:
     """Rows x columns coloured by share below standard; each cell links to the pegawai behind it."""
-    left, top = 170, 70
+    left, top = 200, 110
     width, height = left + cell * len(cols) + 10, top + cell * len(rows) + 40
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart heatmap" '
@@ -105,13 +109,13 @@ def heatmap_svg(
     for j, col in enumerate(cols):
         x = left + j * cell + cell / 2
         parts.append(
-            f'<text x="{_f(x)}" y="{top - 6}" font-size="10" transform="rotate(-50 {_f(x)} {top - 6})">'
+            f'<text x="{_f(x)}" y="{top - 6}" font-size="10" transform="rotate(-60 {_f(x)} {top - 6})">'
             f"{escape(col)}</text>"
         )
     for i, row in enumerate(rows):
         y = top + i * cell
         parts.append(
-            f'<text x="{left - 6}" y="{y + cell / 2 + 4}" font-size="11" text-anchor="end">{escape(row[:28])}</text>'
+            f'<text x="{left - 6}" y="{y + cell / 2 + 4}" font-size="11" text-anchor="end">{escape(_short(row))}</text>'
         )
         for j in range(len(cols)):
             value = values[i][j]
