@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from bangkom.competency.models import Assessment, Competency, Requirement
-from bangkom.org.models import Employee, PositionKind
+from bangkom.org.models import Employee, Position, PositionKind
 
 POSITION_KINDS: tuple[str, ...] = tuple(PositionKind.values)
 _EPOCH = dt.date(1970, 1, 1)
@@ -46,14 +46,6 @@ class MappingData:
     @property
     def n_employees(self) -> int:
         return len(self.employee_ids)
-
-
-def _employee_rows(employees: QuerySet[Employee]) -> list[tuple[Any, ...]]:
-    return list(
-        employees.order_by("nip").values_list(
-            "id", "nip", "position_id", "position__code", "unit_id", "position__kind"
-        )
-    )
 
 
 def _latest_assessments(employee_ids: np.ndarray, employees: QuerySet[Employee]) -> np.ndarray:
@@ -107,35 +99,67 @@ def _packed_postgresql(emp_sql: str, emp_params: tuple[Any, ...], dtype: np.dtyp
     return out
 
 
-def load_mapping(
-    *, employees: QuerySet[Employee] | None = None, agency_ids: list[int] | None = None
-) -> MappingData:
+_SEND = {"int8": "int8send", "int4": "int4send", "int2": "int2send"}
+_NP = {"int8": ">i8", "int4": ">i4", "int2": ">i2"}
+
+
+def _fetch_numeric(qs: QuerySet[Any], fields: list[tuple[str, str]], order_by: str = "") -> dict[str, np.ndarray]:
+    """Numeric columns of a queryset as NumPy arrays. PostgreSQL packs them into one bytea (no per-row
+    messages); SQLite, used for small installations, goes through a plain cursor."""
+    names = [f for f, _ in fields]
+    inner, params = qs.values(
+        *names, *([order_by] if order_by and order_by not in names else [])
+    ).query.sql_with_params()
+    record = np.dtype([(f, _NP[t]) for f, t in fields])
+    if connection.vendor == "postgresql":
+        packed_expr = " || ".join(f"{_SEND[t]}(q.{f}::{t})" for f, t in fields)
+        order = f" ORDER BY q.{order_by}" if order_by else ""
+        sql = f"SELECT string_agg({packed_expr}, ''::bytea{order}) FROM ({inner}) q"  # noqa: S608 - ORM SQL
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            row = cur.fetchone()
+        raw = np.frombuffer(bytes(row[0]) if row and row[0] else b"", dtype=record)
+        return {f: raw[f].astype(_NP[t].replace(">", "<")) for f, t in fields}
+    rows = list(qs.order_by(order_by).values_list(*names) if order_by else qs.values_list(*names))
+    return {f: np.array([r[i] for r in rows], dtype=_NP[t].replace(">", "<")) for i, (f, t) in enumerate(fields)}
+
+
+def load_mapping(*, employees: QuerySet[Employee] | None = None, agency_ids: list[int] | None = None) -> MappingData:
     """Load pegawai, SKJ lines and current levels for a scoped set of pegawai (or whole instansi)."""
     if employees is None:
         employees = Employee.objects.all()
         if agency_ids is not None:
             employees = employees.filter(agency_id__in=agency_ids)
-    rows = _employee_rows(employees)
-    n = len(rows)
-    employee_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-    position_ids = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
+    employees = employees.order_by()
+    emp = _fetch_numeric(employees, [("id", "int8"), ("position_id", "int8"), ("unit_id", "int8")], order_by="nip")
+    employee_ids, position_ids = emp["id"], emp["position_id"]
+    n = len(employee_ids)
+    nips = list(employees.order_by("nip").values_list("nip", flat=True))  # same order as the packed ids
+    positions = {
+        pk: (code, kind)
+        for pk, code, kind in Position.objects.filter(pk__in=employees.values("position_id")).values_list(
+            "id", "code", "kind"
+        )
+    }
     kind_index = {k: i for i, k in enumerate(POSITION_KINDS)}
-    position_kind = np.fromiter((kind_index[r[5]] for r in rows), dtype=np.int8, count=n)
+    position_codes = [positions[p][0] for p in position_ids.tolist()]
+    position_kind = np.fromiter((kind_index[positions[p][1]] for p in position_ids.tolist()), dtype=np.int8, count=n)
 
-    # SKJ of the jabatan involved (small: jabatan x ~25).
-    req_rows = list(
-        Requirement.objects.filter(position_id__in=set(position_ids.tolist()))
-        .order_by("position_id", "competency__code")
-        .values_list("position_id", "competency_id", "required_level")
+    # SKJ of the jabatan involved (jabatan x ~25 lines), sorted by jabatan then competency code.
+    req = _fetch_numeric(
+        Requirement.objects.filter(position_id__in=employees.values("position_id")),
+        [("position_id", "int8"), ("competency_id", "int8"), ("required_level", "int2")],
     )
-    comp_ids_used = sorted({r[1] for r in req_rows})
-    comps = list(Competency.objects.filter(id__in=comp_ids_used).order_by("code").values_list("id", "code"))
+    comps = list(
+        Competency.objects.filter(id__in=np.unique(req["competency_id"]).tolist())
+        .order_by("code")
+        .values_list("id", "code")
+    )
     competency_ids = np.array([c[0] for c in comps], dtype=np.int64)
-    comp_index = {cid: i for i, (cid, _) in enumerate(comps)}
-    # Re-sort requirement lines by competency code within each position.
-    req_pos = np.array([r[0] for r in req_rows], dtype=np.int64)
-    req_comp = np.array([comp_index[r[1]] for r in req_rows], dtype=np.int32)
-    req_level = np.array([r[2] for r in req_rows], dtype=np.int8)
+    by_id = np.argsort(competency_ids)  # competency_ids is ordered by code; search it by id through a sorter
+    req_pos = req["position_id"]
+    req_comp = by_id[np.searchsorted(competency_ids[by_id], req["competency_id"])].astype(np.int32)
+    req_level = req["required_level"].astype(np.int8)
     order = np.lexsort((req_comp, req_pos))
     req_pos, req_comp, req_level = req_pos[order], req_comp[order], req_level[order]
 
@@ -143,9 +167,7 @@ def load_mapping(
     uniq_pos, starts, counts = np.unique(req_pos, return_index=True, return_counts=True)
     slot = np.searchsorted(uniq_pos, position_ids)
     slot_clipped = np.minimum(slot, max(len(uniq_pos) - 1, 0))
-    has_skj = (
-        (len(uniq_pos) > 0) & (uniq_pos[slot_clipped] == position_ids) if len(uniq_pos) else np.zeros(n, bool)
-    )
+    has_skj = (len(uniq_pos) > 0) & (uniq_pos[slot_clipped] == position_ids) if len(uniq_pos) else np.zeros(n, bool)
     per_emp = np.where(has_skj, counts[slot_clipped] if len(uniq_pos) else 0, 0).astype(np.int64)
     total = int(per_emp.sum())
     line_employee = np.repeat(np.arange(n, dtype=np.int32), per_emp)
@@ -182,10 +204,10 @@ def load_mapping(
             line_assessed[found] = level[pos[found]]
     return MappingData(
         employee_ids=employee_ids,
-        nips=[r[1] for r in rows],
+        nips=nips,
         position_ids=position_ids,
-        position_codes=[r[3] for r in rows],
-        unit_ids=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
+        position_codes=position_codes,
+        unit_ids=emp["unit_id"],
         position_kind=position_kind,
         competency_ids=competency_ids,
         competency_codes=[c[1] for c in comps],
