@@ -20,8 +20,14 @@ from django.views.decorators.http import require_GET
 from bangkom.accounts.roles import Roles, roles_for
 from bangkom.audit.models import AuditEvent
 from bangkom.audit.selectors import audit_events_visible_to
-from bangkom.competency.mapping import drilldown, employee_jpm, next_positions, unit_mapping, units_for
-from bangkom.competency.models import Competency
+from bangkom.competency.mapping import (
+    competency_for_unit,
+    drilldown,
+    employee_jpm,
+    next_positions,
+    unit_mapping,
+    units_for,
+)
 from bangkom.competency.selectors import requirements_of_position, skj_lines
 from bangkom.engine.gaps import MAPPING_CATEGORIES
 from bangkom.jobs.models import Job
@@ -40,6 +46,7 @@ from bangkom.web.forms import ImportForm
 from bangkom.web.services import start_import
 
 PAGE_SIZE = 50
+NEXT_POSITIONS_LIMIT = 50  # a ranking is read from the top; search reaches the rest
 
 
 def _page(request: HttpRequest, items: Any) -> Page:
@@ -91,6 +98,8 @@ def _employee_page(request: HttpRequest, employee: Employee) -> HttpResponse:
         title=_("Level saat ini dibandingkan standar"),
         legend_required=_("Standar"),
         legend_current=_("Saat ini"),
+        legend_unassessed=_("Belum dinilai"),
+        desc=_("Garis putus-putus merah: level standar SKJ; area biru: level saat ini. Rinciannya ada di tabel."),
     )
     jpm_view = employee_jpm(employee, lines)
     return render(
@@ -278,40 +287,39 @@ def _category_label(name: str) -> str:
     return str(labels.get(name, name))
 
 
-@login_required
-def mapping_view(request: HttpRequest) -> HttpResponse:
+def _require_mapper(request: HttpRequest) -> None:
+    """Mapping pages are for atasan and admin instansi; a pegawai has their own profile instead."""
     roles = roles_for(request.user)
     if not (roles.is_admin_instansi or roles.is_atasan):
         raise PermissionDenied
+
+
+def _optional(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+@login_required
+def mapping_view(request: HttpRequest) -> HttpResponse:
+    _require_mapper(request)
     units = list(units_for(request.user))
     if not units:
         raise Http404
-    chosen = request.GET.get("unit")
+    chosen = request.GET.get("unit", "")
     unit = next((u for u in units if str(u.pk) == chosen), None) if chosen else None
-    if chosen and unit is None:
+    if chosen and unit is None:  # an id outside the user's units: no hint whether it exists
         raise Http404
-    if unit is None:
-        own = next(
-            (
-                u
-                for u in units
-                if roles.employee_id and u.pk == getattr(employee_get(request.user, roles.employee_id), "unit_id", None)
-            ),
-            None,
-        )
-        unit = own or next((u for u in units if u.parent_id is None), units[0])
-    result = unit_mapping(request.user, unit)
-    values = [[None if np.isnan(v) else float(v) for v in row] for row in result.share_below]
-    links = [[reverse("mapping_drilldown", args=[u.pk, cid]) for cid in result.competency_ids] for u in result.units]
+    result = unit_mapping(request.user, unit, unit.agency if unit else units[0].agency)
+    values = [[_optional(v) for v in row] for row in result.share_below]
     if request.GET.get("format") == "csv":
         return _csv_response(
             "pemetaan-unit.csv",
-            ["unit_code", "unit_name", "competency_code", "assessed", "below", "share_below"],
+            ["unit_code", "unit_name", "competency_code", "competency_name", "assessed", "below", "share_below"],
             [
                 [
                     u.code,
                     u.name,
                     code,
+                    result.competency_names[j],
                     int(result.assessed[i, j]),
                     int(result.below[i, j]),
                     "" if values[i][j] is None else f"{values[i][j]:.4f}",
@@ -320,6 +328,7 @@ def mapping_view(request: HttpRequest) -> HttpResponse:
                 for j, code in enumerate(result.competency_codes)
             ],
         )
+    links = [[reverse("mapping_drilldown", args=[u.pk, cid]) for cid in result.competency_ids] for u in result.units]
     heatmap = (
         heatmap_svg(
             [u.name for u in result.units],
@@ -327,6 +336,9 @@ def mapping_view(request: HttpRequest) -> HttpResponse:
             values,
             links,
             title=_("Porsi pegawai di bawah standar per unit dan kompetensi"),
+            desc=_("Baris: unit kerja; kolom: kompetensi; warna dari hijau (0%) ke merah (100%)."),
+            legend_title=_("Porsi pegawai yang dinilai dan di bawah standar"),
+            legend_none=_("belum ada penilaian"),
         )
         if result.units
         else ""
@@ -339,6 +351,10 @@ def mapping_view(request: HttpRequest) -> HttpResponse:
         title=_("Sebaran kategori JPM"),
     )
     distribution = [(_category_label(n), int(c)) for n, c in zip(names, result.category_counts, strict=True)]
+    unit_rows = [
+        (u, [int(c) for c in result.unit_category_counts[i]], result.unit_mean_jpm[i])
+        for i, u in enumerate(result.units)
+    ]
     return render(
         request,
         "web/mapping.html",
@@ -349,25 +365,26 @@ def mapping_view(request: HttpRequest) -> HttpResponse:
             "heatmap": mark_safe(heatmap),  # noqa: S308 - escaped SVG
             "bars": mark_safe(bars),  # noqa: S308 - built by bars_svg with every label escaped
             "distribution": distribution,
+            "category_labels": [_category_label(n) for n in names],
+            "unit_rows": unit_rows,
+            "competencies": list(zip(result.competency_codes, result.competency_names, strict=True)),
         },
     )
 
 
 @login_required
 def mapping_drilldown(request: HttpRequest, unit_pk: int, competency_pk: int) -> HttpResponse:
-    roles = roles_for(request.user)
-    if not (roles.is_admin_instansi or roles.is_atasan):
-        raise PermissionDenied
+    _require_mapper(request)
     unit = units_for(request.user).filter(pk=unit_pk).first()
-    competency = Competency.objects.filter(pk=competency_pk).first()
+    competency = competency_for_unit(unit, competency_pk) if unit is not None else None
     if unit is None or competency is None:
         raise Http404
     rows = drilldown(request.user, unit, competency.pk)
     if request.GET.get("format") == "csv":
         return _csv_response(
-            "pegawai-di-bawah-standar.csv",
-            ["nip", "name", "required_level", "assessed_level", "gap"],
-            [[r.nip, r.name, r.required, r.current, r.gap] for r in rows],
+            f"di-bawah-standar-{unit.code}-{competency.code}.csv",
+            ["nip", "name", "unit_code", "competency_code", "required_level", "assessed_level", "gap"],
+            [[r.nip, r.name, unit.code, competency.code, r.required, r.current, r.gap] for r in rows],
         )
     return render(
         request,
@@ -386,8 +403,8 @@ def next_positions_view(request: HttpRequest, pk: int) -> HttpResponse:
     employee = employee_get(request.user, pk)
     if employee is None:
         raise Http404
-    q = request.GET.get("q", "").strip()
-    rows = next_positions(employee, search=q)
+    q = request.GET.get("q", "").strip()[:100]
+    rows = next_positions(employee, search=q, limit=NEXT_POSITIONS_LIMIT)
     return render(
         request,
         "web/next_positions.html",
@@ -395,6 +412,8 @@ def next_positions_view(request: HttpRequest, pk: int) -> HttpResponse:
             "employee": employee,
             "rows": [(r, _category_label(r.mapping), _category_label(r.filling)) for r in rows],
             "q": q,
+            "capped": len(rows) >= NEXT_POSITIONS_LIMIT,
+            "limit": NEXT_POSITIONS_LIMIT,
         },
     )
 
@@ -403,8 +422,10 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
     import csv
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet: quote text cells that do.
+    writer.writerows([[f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@" else v for v in row] for row in rows])
     return response
