@@ -33,6 +33,7 @@ def _open(
     desc: str,
     min_x: float = 0,
     min_y: float = 0,
+    min_width: float = 0,
 ) -> str:
     """The <svg> element with an accessible name (<title>) and description (<desc>) for screen readers.
 
@@ -41,7 +42,9 @@ def _open(
     ids = f"{chart_id}-title" + (f" {chart_id}-desc" if desc else "")
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_f(min_x)} {_f(min_y)} {_f(width)} {_f(height)}" '
-        f'class="chart {kind}" role="img" aria-labelledby="{ids}">'
+        f'class="chart {kind}" role="img" aria-labelledby="{ids}"'
+        + (f' style="min-width:{min_width:.0f}px"' if min_width else "")
+        + ">"
         f'<title id="{chart_id}-title">{escape(title)}</title>'
     )
     if desc:
@@ -225,7 +228,9 @@ def heatmap_svg(
         legend_w += 36 + CHAR_WIDTH * 10 * len(legend_none)
     width = left + max(grid_w, legend_w) + 10
     height = ly + 30
-    return _open("heatmap", chart_id, width, height, title, desc) + "".join(body) + "</svg>"
+    # Shrunk below ~3/4 of its size the cells get too small to read or tap: the page scrolls it instead.
+    head = _open("heatmap", chart_id, width, height, title, desc, min_width=0.75 * width)
+    return head + "".join(body) + "</svg>"
 
 
 def bars_svg(
