@@ -7,13 +7,15 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from bangkom.accounts.models import Role, RoleAssignment, User
 from bangkom.competency.models import Assessment, Competency, Requirement
 from bangkom.demodata.generator import KINDS, generate, write_contract_files
+from bangkom.demodata.management.commands import seed_demo
 from bangkom.evaluation.models import PerformanceRating
 from bangkom.interchange.importer import run_import
 from bangkom.learning.models import LearningRecord
@@ -139,3 +141,37 @@ def test_seed_demo_keeps_an_existing_account_of_the_demo_pegawai(db: Any) -> Non
     out = _seed("--employees", "60", "--agencies", "1", "--if-empty", "--password", PASSWORD)
     assert "budi.lama" in out
     assert User.objects.filter(employee=pegawai_user.employee).count() == 1
+
+
+def test_seed_demo_refused_import_prints_every_error_and_exits_1(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the import refuses the files, the command reports the refused rows and nothing is kept."""
+    real_write = seed_demo.write_contract_files
+
+    def write_with_a_bad_row(dataset: Any, folder: Path, **kwargs: Any) -> dict[str, Path]:
+        paths = real_write(dataset, folder, **kwargs)
+        with paths["performance"].open("a", encoding="utf-8") as f:
+            f.write("199913312020011001,2025,sesuai,sesuai\n")  # 31 Dec... month 13: no such date
+        return paths
+
+    monkeypatch.setattr(seed_demo, "write_contract_files", write_with_a_bad_row)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("seed_demo", "--employees", "40", "--agencies", "1", stdout=out, stderr=err)
+    assert exc.value.returncode == 1
+    assert "performance.csv:" in err.getvalue()
+    assert Employee.objects.count() == 0
+    assert not User.objects.exists()
+
+
+def test_seed_demo_too_few_employees_is_a_usage_error(db: Any) -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("seed_demo", "--employees", "2", "--agencies", "2", stdout=io.StringIO())
+    assert exc.value.returncode == 2
+
+
+def test_seed_demo_pegawai_account_has_a_profile_to_show(db: Any) -> None:
+    _seed("--employees", "120", "--agencies", "1", "--password", PASSWORD, "--seed", "9")
+    pegawai = User.objects.get(employee__isnull=False, employee__subordinates__isnull=True).employee
+    assert pegawai is not None
+    assert pegawai.assessments.exists() and pegawai.learning_records.exists()
+    assert pegawai.performance_ratings.exists()

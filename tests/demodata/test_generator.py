@@ -79,9 +79,7 @@ def test_every_position_has_skj_with_national_and_own_technical_competencies(ds:
     tech_agency = {c["code"]: c["agency_code"] for c in ds.rows("competencies")}
     skj: dict[tuple[str, str], dict[str, int]] = {}
     for r in ds.rows("requirements"):
-        skj.setdefault((r["agency_code"], r["position_code"]), {})[r["competency_code"]] = int(
-            r["required_level"]
-        )
+        skj.setdefault((r["agency_code"], r["position_code"]), {})[r["competency_code"]] = int(r["required_level"])
     positions = list(ds.rows("positions"))
     assert len(skj) == len(positions)
     exact = total = 0
@@ -91,9 +89,7 @@ def test_every_position_has_skj_with_national_and_own_technical_competencies(ds:
         tech = [c for c in levels if c not in NATIONAL_COMPETENCIES]
         assert 2 <= len(tech) <= 4
         assert all(tech_agency[c] == p["agency_code"] for c in tech)
-        default = (
-            FUNCTIONAL_LEVEL[p["functional_level"]] if p["kind"] == "fungsional" else KIND_LEVEL[p["kind"]]
-        )
+        default = FUNCTIONAL_LEVEL[p["functional_level"]] if p["kind"] == "fungsional" else KIND_LEVEL[p["kind"]]
         for c in NATIONAL_COMPETENCIES:
             assert abs(levels[c] - default) <= 1 + (p["functional_level"] == "ahli_muda")
             assert 1 <= levels[c] <= 5
@@ -240,3 +236,34 @@ def test_valid_on_other_reference_dates(today: dt.date) -> None:
     records = list(d.rows("learning_records"))
     assert len({(r["nip"], r["title"], r["start_date"]) for r in records}) == len(records)
     assert all(r["end_date"] <= today.isoformat() for r in records)
+
+
+def test_write_contract_files_habits_chosen_per_kind(tmp_path: Path) -> None:
+    """Semicolons and DD/MM/YYYY can be chosen apart, for files that only have one of the two habits."""
+    d = generate(80, 1, seed=5, today=TODAY)
+    paths = write_contract_files(
+        d, tmp_path, semicolon_kinds=("employees", "performance"), dmy_dates_kinds=("assessments",)
+    )
+    for kind, path in paths.items():
+        header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+        sep = ";" if kind in {"employees", "performance"} else ","
+        assert header == sep.join(COLUMNS[kind]), kind
+    assessed_on = paths["assessments"].read_text().splitlines()[1].split(",")[2]
+    assert dt.datetime.strptime(assessed_on, "%d/%m/%Y").date() < TODAY  # noqa: DTZ007 - a plain date
+    start = paths["learning_records"].read_text().splitlines()[1].split(",")
+    assert any(dt.date.fromisoformat(c) for c in start if len(c) == 10 and c[4] == "-")
+    with pytest.raises(ValueError, match="unknown kinds"):
+        write_contract_files(d, tmp_path, semicolon_kinds=("pegawai",))
+
+
+def test_scale_many_instansi_stays_valid_and_unique() -> None:
+    """A larger world (as benchmarks use): unique NIPs, valid for their type, one head per instansi."""
+    d = generate(30_000, 12, seed=21, today=TODAY, max_assessments_per_employee=1)
+    rows = list(d.rows("employees"))
+    assert len({r["nip"] for r in rows}) == 30_000
+    for r in rows[::7]:
+        check_nip_for_employment(r["nip"], r["employment_type"])
+    assert int((d.supervisor < 0).sum()) == 12
+    assert len({r["code"] for r in d.rows("agencies")}) == 12
+    by_agency = Counter(d.employee_agency)
+    assert min(by_agency.values()) >= 2400

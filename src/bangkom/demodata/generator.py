@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -668,9 +668,7 @@ def generate(
         first = firsts[int(first_u[i] * len(firsts))]
         last = LAST[int(last_u[i] * len(LAST))]
         du = float(degree_u[i])
-        names.append(
-            f"{first} {last}, {DEGREES[int(du * 2.5 * len(DEGREES))]}" if du < 0.4 else f"{first} {last}"
-        )
+        names.append(f"{first} {last}, {DEGREES[int(du * 2.5 * len(DEGREES))]}" if du < 0.4 else f"{first} {last}")
         if mail_u[i] < 1 / 3:
             local = f"{first}.{last}".lower().replace(" ", "")
             mails.append(f"{local}.{nips[-1][-3:]}{i % 997}@{domains[e_agency[i]]}")
@@ -777,9 +775,7 @@ def _assessments(
     return AssessmentRows(nips, comp_codes, dates, emp, comp, day, level, method)
 
 
-def _learning(
-    rng: np.random.Generator, today: dt.date, nips: list[str], dates: _DateText, n_emp: int
-) -> LearningRows:
+def _learning(rng: np.random.Generator, today: dt.date, nips: list[str], dates: _DateText, n_emp: int) -> LearningRows:
     """0-12 records per pegawai for the previous and the current year (up to today)."""
     weights = np.array([f[1] for f in FORMS])
     weights = weights / weights.sum()
@@ -850,9 +846,7 @@ def _learning(
     )
 
 
-def _performance(
-    rng: np.random.Generator, today: dt.date, nips: list[str], tmt_year: np.ndarray
-) -> PerformanceRows:
+def _performance(rng: np.random.Generator, today: dt.date, nips: list[str], tmt_year: np.ndarray) -> PerformanceRows:
     """SKP predicates of the last two full years, for pegawai already appointed in that year."""
     emps, years = [], []
     for y in (today.year - 2, today.year - 1):
@@ -869,19 +863,37 @@ def _performance(
     return PerformanceRows(nips, emp, year, hasil, perilaku)
 
 
-def write_contract_files(dataset: Dataset, folder: Path, *, excel_habits: bool = False) -> dict[str, Path]:
-    """Write the nine `<kind>.csv` files; with excel_habits the files people edit in Excel use `;` and
-    DD/MM/YYYY (and a BOM), like an Indonesian-locale Excel saves them, to exercise that import path."""
+def write_contract_files(
+    dataset: Dataset,
+    folder: Path,
+    *,
+    excel_habits: bool = False,
+    semicolon_kinds: Collection[str] = (),
+    dmy_dates_kinds: Collection[str] = (),
+) -> dict[str, Path]:
+    """Write the nine `<kind>.csv` files of CONTRACT.md into `folder`.
+
+    Real files reach the import after someone opened them in Excel with an Indonesian locale, which saves
+    with `;` and DD/MM/YYYY dates (and a BOM). `semicolon_kinds` and `dmy_dates_kinds` pick the files
+    written that way, so tests can exercise each habit alone; `excel_habits=True` is the usual mix: the
+    files people edit by hand (requirements, assessments, learning_records) get both.
+    """
+    unknown = (set(semicolon_kinds) | set(dmy_dates_kinds)) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds: {sorted(unknown)}")
+    semicolon = set(semicolon_kinds) | (EXCEL_KINDS if excel_habits else set())
+    dmy = set(dmy_dates_kinds) | (EXCEL_KINDS if excel_habits else set())
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
     for kind in KINDS:
-        excel = excel_habits and kind in EXCEL_KINDS
         path = folder / f"{kind}.csv"
-        with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
-            writer = csv.writer(f, delimiter=";" if excel else ",", lineterminator="\n")
+        # Excel's "CSV (semicolon)" writes a BOM; the import must accept it.
+        encoding = "utf-8-sig" if kind in semicolon else "utf-8"
+        with path.open("w", encoding=encoding, newline="") as f:
+            writer = csv.writer(f, delimiter=";" if kind in semicolon else ",", lineterminator="\n")
             writer.writerow(COLUMNS[kind])
-            writer.writerows(dataset.tables[kind].tuples(excel_dates=excel))
+            writer.writerows(dataset.tables[kind].tuples(excel_dates=kind in dmy))
         out[kind] = path
     return out
 

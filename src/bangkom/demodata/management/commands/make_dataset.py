@@ -27,15 +27,11 @@ class Command(BaseCommand):
             action="store_true",
             help="requirements/assessments/learning_records dengan ';' dan tanggal DD/MM/YYYY",
         )
-        parser.add_argument(
-            "--max-assessments", type=int, default=None, help="batas baris penilaian per pegawai"
-        )
+        parser.add_argument("--max-assessments", type=int, default=None, help="batas baris penilaian per pegawai")
 
     def handle(self, *args: Any, **options: Any) -> None:
         t0 = time.perf_counter()
-        self.stdout.write(
-            f"Membuat data: {options['employees']:,} pegawai, {options['agencies']} instansi ..."
-        )
+        self.stdout.write(f"Membuat data: {options['employees']:,} pegawai, {options['agencies']} instansi ...")
         dataset = generate(
             options["employees"],
             options["agencies"],

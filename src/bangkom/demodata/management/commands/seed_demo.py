@@ -16,11 +16,15 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from bangkom.accounts.models import Role, User
 from bangkom.accounts.services import role_grant
+from bangkom.competency.models import Assessment
 from bangkom.demodata.generator import describe, generate, write_contract_files
+from bangkom.evaluation.models import PerformanceRating
 from bangkom.interchange.importer import run_import
+from bangkom.learning.models import LearningRecord
 from bangkom.org.models import Agency, Employee
 
 DEFAULT_PASSWORD = "bangkom-demo-2026"  # noqa: S105 - printed demo password, the demo binds to 127.0.0.1
@@ -35,12 +39,23 @@ class DemoAccount:
 
 
 def _demo_employees(agency: Agency) -> tuple[Employee | None, Employee | None]:
-    """A staff member who has a supervisor and no subordinates, and that supervisor (a head)."""
-    pegawai = (
+    """A staff member who has a supervisor and no subordinates, and that supervisor (a head).
+
+    A visitor's first look is the pegawai's profile, so prefer one whose profile has something to show:
+    assessments, learning records and performance ratings (about one pegawai in seven has no assessments).
+    """
+    staff = (
         Employee.objects.filter(agency=agency, supervisor__isnull=False, subordinates__isnull=True)
         .select_related("supervisor", "position", "supervisor__position")
         .order_by("nip")
-        .first()
+    )
+    pegawai = (
+        staff.filter(
+            Exists(Assessment.objects.filter(employee=OuterRef("pk"))),
+            Exists(LearningRecord.objects.filter(employee=OuterRef("pk"))),
+            Exists(PerformanceRating.objects.filter(employee=OuterRef("pk"))),
+        ).first()
+        or staff.first()
     )
     return pegawai, (pegawai.supervisor if pegawai else None)
 
@@ -69,9 +84,7 @@ def ensure_demo_accounts(*, password: str) -> list[DemoAccount]:
     pegawai, atasan = _demo_employees(first)
     if pegawai is not None and atasan is not None:
         u = user(pegawai.nip, employee=pegawai, first_name=pegawai.name[:150])
-        out.append(
-            DemoAccount(u.username, "pegawai", f"{pegawai.name} ({pegawai.position.name}, {first.code})")
-        )
+        out.append(DemoAccount(u.username, "pegawai", f"{pegawai.name} ({pegawai.position.name}, {first.code})"))
         u = user(atasan.nip, employee=atasan, first_name=atasan.name[:150])
         out.append(DemoAccount(u.username, "atasan", f"{atasan.name} ({atasan.position.name}, {first.code})"))
     for agency in agencies:
@@ -96,13 +109,9 @@ class Command(BaseCommand):
         parser.add_argument("--employees", type=int, default=600, help="jumlah pegawai (bawaan 600)")
         parser.add_argument("--agencies", type=int, default=2, help="jumlah instansi (bawaan 2)")
         parser.add_argument("--seed", type=int, default=2026, help="benih acak")
-        parser.add_argument(
-            "--if-empty", action="store_true", help="lewati pembuatan data bila sudah ada pegawai"
-        )
+        parser.add_argument("--if-empty", action="store_true", help="lewati pembuatan data bila sudah ada pegawai")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="kata sandi semua akun demo")
-        parser.add_argument(
-            "--max-assessments", type=int, default=None, help="batas baris penilaian per pegawai"
-        )
+        parser.add_argument("--max-assessments", type=int, default=None, help="batas baris penilaian per pegawai")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Employee.objects.exists():
@@ -142,9 +151,7 @@ class Command(BaseCommand):
         if not result.ok:
             for line in result.error_lines():
                 self.stderr.write(line)
-            raise CommandError(
-                f"Impor data demo ditolak ({len(result.errors)} baris).", returncode=EXIT_REFUSED
-            )
+            raise CommandError(f"Impor data demo ditolak ({len(result.errors)} baris).", returncode=EXIT_REFUSED)
         for line in result.summary_lines():
             self.stdout.write(f"      {line}")
         self.stdout.write(f"[3/3] Data dimuat dalam {time.perf_counter() - t0:.1f} s; membuat akun demo ...")
@@ -153,9 +160,7 @@ class Command(BaseCommand):
         if not accounts:
             self.stdout.write("Belum ada data pegawai: tidak ada akun demo.")
             return
-        rows = [("username", "password", "peran", "siapa")] + [
-            (a.username, password, a.role, a.who) for a in accounts
-        ]
+        rows = [("username", "password", "peran", "siapa")] + [(a.username, password, a.role, a.who) for a in accounts]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         self.stdout.write("")
         self.stdout.write("Akun demo (hanya untuk http://127.0.0.1):")
