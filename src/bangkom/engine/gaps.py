@@ -387,7 +387,9 @@ def aggregate(
     )
 
 
-def jpm_distribution(result: JpmResult, employee_group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+def jpm_distribution(
+    result: JpmResult, employee_group: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per group: counts per mapping category [n_groups, 4] and mean JPM (NaN when none is defined).
 
     Pegawai whose jabatan has no SKJ are left out, as in the jpm export. The mean is over the rounded JPM
