@@ -104,6 +104,7 @@ METHODS: tuple[str, ...] = ("assessment_center", "uji_kompetensi", "atasan", "re
 METHOD_P = (0.22, 0.20, 0.25, 0.10, 0.15, 0.08)
 RATINGS: tuple[str, ...] = ("di_atas", "sesuai", "di_bawah")
 RATING_P = (0.15, 0.78, 0.07)
+MAX_JP_PER_DAY = 9
 STATUSES: tuple[str, ...] = ("verified", "submitted", "rejected", "")
 STATUS_P = (0.80, 0.08, 0.04, 0.08)
 
@@ -804,9 +805,11 @@ def _learning(rng: np.random.Generator, today: dt.date, nips: list[str], dates: 
         start = w0 + off
         form = rng.choice(len(FORMS), size=len(i), p=weights)
         dur = d_min[form] + (rng.random(len(i)) * (d_max[form] - d_min[form] + 1)).astype(np.int64)
-        end = np.minimum(start + dur - 1, end_limit)
         steps = (jp_max[form] - jp_min[form]) // jp_step[form] + 1
         jp2 = (jp_min[form] + (rng.random(len(i)) * steps).astype(np.int64) * jp_step[form]).astype(np.int64)
+        # A training day holds at most about 9 JP (45 minutes each): a 16-JP workshop takes two days.
+        dur = np.maximum(dur, -(-jp2 // (2 * MAX_JP_PER_DAY)))
+        end = np.minimum(start + dur - 1, end_limit)
         title = form * len(LEARNING_TOPICS) + (rng.random(len(i)) * len(LEARNING_TOPICS)).astype(np.int64)
         pn = prov_off[form + 1] - prov_off[form]
         provider = prov_flat[prov_off[form] + (rng.random(len(i)) * pn).astype(np.int64)]
