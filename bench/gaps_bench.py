@@ -119,7 +119,10 @@ def run_bangkom(d: dict[str, np.ndarray]) -> tuple[float, dict[str, Any]]:
         by: {name: getattr(agg, name) for name in AGG_FIELDS}
         for by, agg in (("unit", res.by_unit), ("kind", res.by_kind), ("competency", res.by_competency))
     }
-    gap_hist = np.bincount((res.gaps.ravel() + 1).astype(np.intp), minlength=6)
+    flat_gaps = res.gaps.reshape(-1)
+    gap_hist = sum(  # chunked: an intp copy of 107 million gaps would dwarf the engine's own memory
+        np.bincount(flat_gaps[i : i + (1 << 22)] + 1, minlength=6) for i in range(0, len(flat_gaps), 1 << 22)
+    )
     return seconds, _summary(
         r.jpm_hundredths,
         r.mapping,
