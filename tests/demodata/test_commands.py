@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from bangkom.accounts.models import Role, RoleAssignment, User
@@ -175,3 +175,14 @@ def test_seed_demo_pegawai_account_has_a_profile_to_show(db: Any) -> None:
     assert pegawai is not None
     assert pegawai.assessments.exists() and pegawai.learning_records.exists()
     assert pegawai.performance_ratings.exists()
+
+
+@override_settings(ALLOWED_HOSTS=["bangkom.example.go.id"])
+def test_seed_demo_on_a_public_host_needs_its_own_password(db: Any) -> None:
+    """The default password is printed and public: it must never guard a site that other machines reach."""
+    with pytest.raises(CommandError) as exc:
+        call_command("seed_demo", "--employees", "40", "--agencies", "1", stdout=io.StringIO())
+    assert exc.value.returncode == 2
+    assert not Employee.objects.exists() and not User.objects.exists()
+    _seed("--employees", "40", "--agencies", "1", "--password", PASSWORD)
+    assert User.objects.filter(username="superadmin").exists()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -29,6 +30,13 @@ from bangkom.org.models import Agency, Employee
 
 DEFAULT_PASSWORD = "bangkom-demo-2026"  # noqa: S105 - printed demo password, the demo binds to 127.0.0.1
 EXIT_REFUSED = 1
+EXIT_USAGE = 2
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1", "testserver"})
+
+
+def serves_beyond_loopback() -> bool:
+    """True when the settings let the site answer other machines, where a printed password is an open door."""
+    return any(h.strip().lower() not in LOOPBACK_HOSTS for h in settings.ALLOWED_HOSTS)
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,12 @@ class Command(BaseCommand):
         parser.add_argument("--max-assessments", type=int, default=None, help="batas baris penilaian per pegawai")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if serves_beyond_loopback() and options["password"] == DEFAULT_PASSWORD:
+            raise CommandError(
+                "ALLOWED_HOSTS melayani lebih dari 127.0.0.1: akun demo dengan kata sandi bawaan yang tercetak "
+                "akan terbuka untuk siapa saja. Pakai --password dengan kata sandi sendiri.",
+                returncode=EXIT_USAGE,
+            )
         if options["if_empty"] and Employee.objects.exists():
             self.stdout.write("Data pegawai sudah ada: pembuatan data demo dilewati.")
         else:
@@ -134,7 +148,7 @@ class Command(BaseCommand):
                 max_assessments_per_employee=options["max_assessments"],
             )
         except ValueError as exc:
-            raise CommandError(str(exc), returncode=2) from exc
+            raise CommandError(str(exc), returncode=EXIT_USAGE) from exc
         for line in describe(dataset):
             self.stdout.write(f"      {line}")
         with tempfile.TemporaryDirectory(prefix="bangkom-demo-") as tmp:
