@@ -154,7 +154,7 @@ def test_query_counts_do_not_grow_with_rows(org: Org, django_assert_num_queries:
     # session + user + role grants + own pegawai lookups, then the page's own queries.
     with django_assert_num_queries(5):
         assert client.get(reverse("employee_list")).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("employee_detail", args=[org.staf1.pk])).status_code == 200
     with django_assert_num_queries(5):
         assert client.get(reverse("position_list")).status_code == 200

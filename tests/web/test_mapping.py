@@ -326,9 +326,9 @@ def test_query_counts_do_not_grow_with_pegawai(
     with django_assert_num_queries(12):
         drill = reverse("mapping_drilldown", args=[org.unit_a2.pk, skj["M.2"].pk])
         assert admin.get(drill).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert admin.get(reverse("employee_detail", args=[org.staf1.pk])).status_code == 200
-    with django_assert_num_queries(9):  # + the pegawai's own roles (agency, has subordinates)
+    with django_assert_num_queries(8):  # + the pegawai's own roles (agency, has subordinates)
         assert staf1.get(reverse("profile")).status_code == 200
     with django_assert_num_queries(5):
         assert admin.get(reverse("next_positions", args=[org.staf1.pk])).status_code == 200

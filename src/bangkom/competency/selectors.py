@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import get_language
 
 from bangkom.competency.models import Assessment, CompetencyLevel, Requirement
-from bangkom.org.models import Employee
+from bangkom.org.models import Employee, Position
+from bangkom.org.selectors import employee_get, position_get
 
 
 @dataclass(frozen=True)
@@ -51,28 +53,37 @@ def latest_levels(employee_ids: list[int]) -> dict[tuple[int, int], tuple[int, d
 
 
 def skj_lines(employee: Employee) -> list[SkjLine]:
-    """The SKJ of the pegawai's jabatan with current levels: three queries whatever the SKJ size.
+    """The SKJ of the pegawai's jabatan with current levels: two queries whatever the SKJ size.
 
-    The caller must have obtained `employee` through a scoped selector (org.selectors.employee_get).
+    Query 1: the requirements with their competency, each annotated with its latest assessment (a correlated
+    subquery served by the (employee, competency, assessed_on) unique index). Query 2: the level descriptions
+    of those competencies (five rows each), from which the required and the next level are picked.
+    The caller must have obtained `employee` through a scoped selector; use employee_competency_profile.
     """
     english = (get_language() or "id").startswith("en")
+    latest = Assessment.objects.filter(
+        employee_id=employee.pk, competency_id=OuterRef("competency_id")
+    ).order_by("-assessed_on")
     reqs = list(
         Requirement.objects.filter(position_id=employee.position_id)
         .select_related("competency")
+        .annotate(
+            current_level=Subquery(latest.values("level")[:1]),
+            current_on=Subquery(latest.values("assessed_on")[:1]),
+        )
         .order_by("competency__type", "competency__code")
     )
-    comp_ids = [r.competency_id for r in reqs]
     descriptions: dict[tuple[int, int], str] = {}
-    for lv in CompetencyLevel.objects.filter(competency_id__in=comp_ids):
-        descriptions[(lv.competency_id, lv.level)] = (
-            lv.description_en if english and lv.description_en else lv.description
+    if reqs:
+        rows = CompetencyLevel.objects.filter(competency_id__in=[r.competency_id for r in reqs]).values_list(
+            "competency_id", "level", "description", "description_en"
         )
-    current = latest_levels([employee.pk])
+        for comp_id, lv, text, text_en in rows:
+            descriptions[(comp_id, lv)] = text_en if english and text_en else text
     lines = []
     for r in reqs:
         c = r.competency
-        level, on = current.get((employee.pk, c.pk), (None, None))
-        nxt = descriptions.get((c.pk, level + 1), "") if level is not None else ""
+        level: int | None = r.current_level
         lines.append(
             SkjLine(
                 competency_id=c.pk,
@@ -81,17 +92,63 @@ def skj_lines(employee: Employee) -> list[SkjLine]:
                 type=c.type,
                 required_level=r.required_level,
                 current_level=level,
-                assessed_on=on,
+                assessed_on=r.current_on,
                 required_description=descriptions.get((c.pk, r.required_level), ""),
-                next_description=nxt,
+                next_description=descriptions.get((c.pk, level + 1), "") if level is not None else "",
             )
         )
     return lines
 
 
-def requirements_of_position(position_id: int) -> list[Any]:
+@dataclass(frozen=True)
+class CompetencyProfile:
+    """A pegawai with the SKJ of their jabatan and where they stand on each line."""
+
+    employee: Employee
+    lines: list[SkjLine]
+
+    @property
+    def total(self) -> int:
+        return len(self.lines)
+
+    @property
+    def met(self) -> int:
+        return sum(1 for line in self.lines if line.meets)
+
+    @property
+    def unassessed(self) -> int:
+        return sum(1 for line in self.lines if line.current_level is None)
+
+
+def employee_competency_profile(user: Any, employee_id: int) -> CompetencyProfile | None:
+    """The competency profile of one pegawai if `user` may see them, else None (callers answer 404).
+
+    Scope comes from org.selectors.employee_get, the one place where it is defined.
+    """
+    employee = employee_get(user, employee_id)
+    if employee is None:
+        return None
+    return CompetencyProfile(employee=employee, lines=skj_lines(employee))
+
+
+def requirements_of_position(position_id: int) -> list[Requirement]:
+    """The SKJ lines of a jabatan, with their competency. Reference data; callers scope the position."""
     return list(
         Requirement.objects.filter(position_id=position_id)
         .select_related("competency")
         .order_by("competency__type", "competency__code")
     )
+
+
+@dataclass(frozen=True)
+class PositionSkj:
+    position: Position
+    requirements: list[Requirement]
+
+
+def position_skj(user: Any, position_id: int) -> PositionSkj | None:
+    """A jabatan with its SKJ if the user may read that instansi's reference data, else None."""
+    position = position_get(user, position_id)
+    if position is None:
+        return None
+    return PositionSkj(position=position, requirements=requirements_of_position(position.pk))

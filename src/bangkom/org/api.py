@@ -9,9 +9,9 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from bangkom.accounts.roles import roles_for
-from bangkom.competency.selectors import requirements_of_position, skj_lines
+from bangkom.competency.selectors import employee_competency_profile, position_skj
 from bangkom.org.models import Employee, Position
-from bangkom.org.selectors import employee_get, employee_list, position_get, position_list
+from bangkom.org.selectors import employee_get, employee_list, position_list
 
 router = Router(tags=["pegawai dan jabatan"])
 
@@ -117,8 +117,8 @@ def employee(request: HttpRequest, employee_id: int) -> EmployeeOut:
 
 @router.get("/employees/{employee_id}/competencies", response=list[CompetencyLineOut])
 def employee_competencies(request: HttpRequest, employee_id: int) -> list[CompetencyLineOut]:
-    emp = employee_get(request.user, employee_id)
-    if emp is None:
+    profile = employee_competency_profile(request.user, employee_id)
+    if profile is None:
         raise Http404
     return [
         CompetencyLineOut(
@@ -130,7 +130,7 @@ def employee_competencies(request: HttpRequest, employee_id: int) -> list[Compet
             assessed_on=line.assessed_on,
             gap=line.gap,
         )
-        for line in skj_lines(emp)
+        for line in profile.lines
     ]
 
 
@@ -142,8 +142,8 @@ def positions(request: HttpRequest, q: str = "") -> list[dict[str, object]]:
 
 @router.get("/positions/{position_id}", response=PositionDetailOut)
 def position(request: HttpRequest, position_id: int) -> dict[str, object]:
-    p = position_get(request.user, position_id)
-    if p is None:
+    skj = position_skj(request.user, position_id)
+    if skj is None:
         raise Http404
     reqs = [
         {
@@ -151,6 +151,6 @@ def position(request: HttpRequest, position_id: int) -> dict[str, object]:
             "competency_name": r.competency.name,
             "required_level": r.required_level,
         }
-        for r in requirements_of_position(p.pk)
+        for r in skj.requirements
     ]
-    return {**_position_out(p), "requirements": reqs}
+    return {**_position_out(skj.position), "requirements": reqs}

@@ -28,7 +28,7 @@ from bangkom.competency.mapping import (
     unit_mapping,
     units_for,
 )
-from bangkom.competency.selectors import requirements_of_position, skj_lines
+from bangkom.competency.selectors import CompetencyProfile, employee_competency_profile, position_skj
 from bangkom.engine.gaps import MAPPING_CATEGORIES
 from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
@@ -37,7 +37,6 @@ from bangkom.org.selectors import (
     agencies_visible_to,
     employee_get,
     employee_list,
-    position_get,
     position_list,
     subordinates_of,
 )
@@ -83,13 +82,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", ctx)
 
 
-def _employee_page(request: HttpRequest, employee: Employee) -> HttpResponse:
-    lines = skj_lines(employee)
-    summary = {
-        "total": len(lines),
-        "met": sum(1 for line in lines if line.meets),
-        "unassessed": sum(1 for line in lines if line.current_level is None),
-    }
+def _employee_page(request: HttpRequest, profile: CompetencyProfile | None) -> HttpResponse:
+    if profile is None:
+        raise Http404
+    employee, lines = profile.employee, profile.lines
     is_self = employee.pk == roles_for(request.user).employee_id
     radar = radar_svg(
         [line.code for line in lines],
@@ -108,7 +104,7 @@ def _employee_page(request: HttpRequest, employee: Employee) -> HttpResponse:
         {
             "employee": employee,
             "lines": lines,
-            "summary": summary,
+            "summary": {"total": profile.total, "met": profile.met, "unassessed": profile.unassessed},
             "is_self": is_self,
             "radar": mark_safe(radar),  # noqa: S308 - every label is escaped by radar_svg
             "jpm": jpm_view,
@@ -119,19 +115,15 @@ def _employee_page(request: HttpRequest, employee: Employee) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request.user)
-    employee = employee_get(request.user, roles.employee_id) if roles.employee_id else None
-    if employee is None:
-        raise Http404
-    return _employee_page(request, employee)
+    employee_id = roles_for(request.user).employee_id
+    return _employee_page(
+        request, employee_competency_profile(request.user, employee_id) if employee_id is not None else None
+    )
 
 
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = employee_get(request.user, pk)
-    if employee is None:
-        raise Http404
-    return _employee_page(request, employee)
+    return _employee_page(request, employee_competency_profile(request.user, pk))
 
 
 @login_required
@@ -168,14 +160,10 @@ def position_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roles = roles_for(request.user)
     if not (roles.is_admin_instansi or roles.is_admin_nasional):
         raise PermissionDenied
-    position = position_get(request.user, pk)
-    if position is None:
+    skj = position_skj(request.user, pk)
+    if skj is None:
         raise Http404
-    return render(
-        request,
-        "web/position_detail.html",
-        {"position": position, "requirements": requirements_of_position(position.pk)},
-    )
+    return render(request, "web/position_detail.html", {"position": skj.position, "requirements": skj.requirements})
 
 
 @login_required
