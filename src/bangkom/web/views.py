@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from bangkom.accounts.roles import Roles, roles_for
-from bangkom.audit.models import AuditEvent
-from bangkom.audit.selectors import audit_events_visible_to
+from bangkom.audit.selectors import audit_changes, audit_events_visible_to
 from bangkom.competency.mapping import (
     competency_for_unit,
     drilldown,
@@ -32,9 +31,7 @@ from bangkom.competency.selectors import CompetencyProfile, employee_competency_
 from bangkom.engine.gaps import MAPPING_CATEGORIES
 from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
-from bangkom.org.models import Employee
 from bangkom.org.selectors import (
-    agencies_visible_to,
     employee_get,
     employee_list,
     position_list,
@@ -42,6 +39,7 @@ from bangkom.org.selectors import (
 )
 from bangkom.web.charts import bars_svg, heatmap_svg, radar_svg
 from bangkom.web.forms import ImportForm
+from bangkom.web.selectors import admin_employee_count, agency_statistics
 from bangkom.web.services import start_import
 
 PAGE_SIZE = 50
@@ -74,11 +72,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.is_atasan:
         ctx["team_size"] = subordinates_of(request.user).count()
     if roles.is_admin_instansi:
-        ctx["agency_employee_count"] = Employee.objects.filter(agency_id__in=roles.admin_agency_ids).count()
+        ctx["agency_employee_count"] = admin_employee_count(request.user)
     if roles.is_admin_nasional:
-        ctx["agency_stats"] = agencies_visible_to(request.user).annotate(
-            n_employees=Count("employees", distinct=True), n_positions=Count("positions", distinct=True)
-        )
+        ctx["agency_stats"] = agency_statistics(request.user)
     return render(request, "web/home.html", ctx)
 
 
@@ -221,32 +217,42 @@ def job_report(request: HttpRequest, pk: Any) -> HttpResponse:
     return response
 
 
-def _changes(ev: AuditEvent) -> list[dict[str, Any]]:
-    before, after = ev.before or {}, ev.after or {}
-    keys = [k for k in dict.fromkeys([*before.keys(), *after.keys()]) if before.get(k) != after.get(k)]
-    return [{"field": k, "before": before.get(k), "after": after.get(k)} for k in keys if k != "id"][:20]
+def _audit_entities() -> dict[str, str]:
+    return {
+        "competency.assessment": _("Penilaian kompetensi"),
+        "competency.requirement": _("Standar kompetensi jabatan (SKJ)"),
+        "accounts.roleassignment": _("Peran"),
+        "org.employee": _("Pegawai"),
+    }
+
+
+def _audit_actions() -> dict[str, str]:
+    return {"create": _("dibuat"), "update": _("diubah"), "delete": _("dihapus"), "import": _("impor")}
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     _require_admin_instansi(request)
+    entities, actions = _audit_entities(), _audit_actions()
     entity = request.GET.get("entity", "")
     page = _page(request, audit_events_visible_to(request.user, entity=entity))
-    for ev in page.object_list:
-        ev.changes = _changes(ev)
-    entities = [
-        ("competency.assessment", _("Penilaian kompetensi")),
-        ("competency.requirement", _("Standar kompetensi jabatan (SKJ)")),
-        ("accounts.roleassignment", _("Peran")),
-        ("org.employee", _("Pegawai")),
+    rows = [
+        {
+            "event": ev,
+            "action": actions.get(ev.action, ev.action),
+            "entity": entities.get(ev.entity, ev.entity),
+            "changes": audit_changes(ev),
+        }
+        for ev in page.object_list
     ]
     return render(
         request,
         "web/audit_list.html",
         {
             "page_obj": page,
+            "rows": rows,
             "entity": entity,
-            "entities": entities,
+            "entities": list(entities.items()),
             "querystring_base": _querystring_base(request),
         },
     )
