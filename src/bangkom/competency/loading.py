@@ -124,6 +124,41 @@ def _fetch_numeric(qs: QuerySet[Any], fields: list[tuple[str, str]], order_by: s
     return {f: np.array([r[i] for r in rows], dtype=_NP[t].replace(">", "<")) for i, (f, t) in enumerate(fields)}
 
 
+def _index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Position of each value in ids (-1 when absent) through a direct lookup table over the id range."""
+    table = np.full(int(max(ids.max(), values.max())) + 1, -1, dtype=np.int64)
+    table[ids] = np.arange(len(ids))
+    return table[values]
+
+
+def _current_levels(
+    ass: np.ndarray,
+    employee_ids: np.ndarray,
+    competency_ids: np.ndarray,
+    line_employee: np.ndarray,
+    line_competency: np.ndarray,
+) -> np.ndarray:
+    """Latest assessed level for every SKJ line (0 when none), without sorting records by several keys.
+
+    Each assessment becomes one int64: (pegawai, competency) key, then the day, then the level in the low
+    bits, so one plain sort orders by key and date and the last of each key is the current level.
+    """
+    e_idx = _index_of(employee_ids, ass["employee_id"])
+    c_idx = _index_of(competency_ids, ass["competency_id"])
+    keep = (e_idx >= 0) & (c_idx >= 0)
+    n_comp = len(competency_ids)
+    packed = (e_idx[keep] * n_comp + c_idx[keep]) << 20
+    packed |= (ass["day"][keep].astype(np.int64) & 0x1FFFF) << 3  # days since 1970 fit 17 bits until 2328
+    packed |= ass["level"][keep].astype(np.int64)
+    packed.sort()
+    key = packed >> 20
+    last = np.ones(len(key), dtype=bool)
+    last[:-1] = key[1:] != key[:-1]
+    latest = np.zeros(len(employee_ids) * n_comp, dtype=np.int8)
+    latest[key[last]] = (packed[last] & 7).astype(np.int8)
+    return latest[line_employee.astype(np.int64) * n_comp + line_competency]
+
+
 def load_mapping(*, employees: QuerySet[Employee] | None = None, agency_ids: list[int] | None = None) -> MappingData:
     """Load pegawai, SKJ lines and current levels for a scoped set of pegawai (or whole instansi)."""
     if employees is None:
@@ -181,27 +216,7 @@ def load_mapping(*, employees: QuerySet[Employee] | None = None, agency_ids: lis
     ass = _latest_assessments(employee_ids, employees)
     line_assessed = np.zeros(total, dtype=np.int8)
     if len(ass) and total and len(competency_ids):
-        emp_order = np.argsort(employee_ids)
-        e_pos = np.searchsorted(employee_ids, ass["employee_id"], sorter=emp_order)
-        e_idx = emp_order[np.minimum(e_pos, n - 1)]
-        # competency_ids is ordered by code, not by id: search through a sorter.
-        comp_order = np.argsort(competency_ids)
-        c_found = np.searchsorted(competency_ids, ass["competency_id"], sorter=comp_order)
-        c_pos = comp_order[np.minimum(c_found, len(competency_ids) - 1)]
-        c_ok = competency_ids[c_pos] == ass["competency_id"]
-        keep = c_ok & (employee_ids[e_idx] == ass["employee_id"])
-        key = e_idx[keep].astype(np.int64) * len(competency_ids) + c_pos[keep]
-        day, level = ass["day"][keep], ass["level"][keep]
-        order = np.lexsort((day, key))
-        key, level = key[order], level[order]
-        last = np.ones(len(key), dtype=bool)
-        last[:-1] = key[1:] != key[:-1]
-        key, level = key[last], level[last]
-        if len(key):
-            line_key = line_employee.astype(np.int64) * len(competency_ids) + line_competency
-            pos = np.searchsorted(key, line_key)
-            found = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == line_key)
-            line_assessed[found] = level[pos[found]]
+        line_assessed = _current_levels(ass, employee_ids, competency_ids, line_employee, line_competency)
     return MappingData(
         employee_ids=employee_ids,
         nips=nips,
