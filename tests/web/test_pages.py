@@ -343,3 +343,16 @@ def test_home_audit_and_job_queries_do_not_grow(org: Org, django_assert_num_quer
     for viewer, url, n in cases:
         with django_assert_num_queries(n):
             assert clients[viewer].get(url).status_code == 200, (viewer, url)
+
+
+def test_audit_page_in_english(org: Org) -> None:
+    m1 = Competency.objects.get(code="M.1")
+    for level in (2, 3):
+        assessment_record(
+            actor=org.users["admin_a"], employee=org.staf1, competency=m1, assessed_on=dt.date(2025, 1, 1),
+            level=level, method="atasan",
+        )
+    client = org.client("admin_a")
+    client.post(reverse("set_language"), {"language": "en", "next": "/audit/"})
+    html = client.get(reverse("audit_list")).content.decode()
+    assert "Audit trail" in html and ">updated<" in html and ">created<" in html and "diubah" not in html
