@@ -25,6 +25,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
+	mkdir -p var
 	env -u DATABASE_URL $(BIN)/bangkom makemigrations --check --dry-run
 
 browser-deps:
