@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from bangkom.competency.loading import MappingData, load_mapping
@@ -17,7 +20,9 @@ from bangkom.engine.gaps import (
     jpm_by_employee,
     line_gaps,
 )
-from bangkom.org.models import Agency
+from bangkom.engine.hours import STATUSES, JpRules, format_jp, yearly_ledger
+from bangkom.learning.models import LearningRecord, RecordStatus
+from bangkom.org.models import Agency, Employee
 
 
 class ExportUsageError(Exception):
@@ -66,9 +71,7 @@ def gaps_rows(data: MappingData) -> Iterator[list[str]]:
 
 
 def jpm_rows(data: MappingData, settings: JpmSettings) -> Iterator[list[str]]:
-    result = jpm_by_employee(
-        data.line_employee, data.line_required, data.line_assessed, data.n_employees, settings
-    )
+    result = jpm_by_employee(data.line_employee, data.line_required, data.line_assessed, data.n_employees, settings)
     for i in range(data.n_employees):
         if not result.has_skj[i]:
             continue
@@ -103,13 +106,97 @@ def _mapping_export(kind: str, agencies: list[Agency]) -> Iterator[list[str]]:
     yield from heapq.merge(*streams, key=lambda r: (r[0], r[1]))
 
 
+def jp_rules_for(agency: Agency) -> JpRules:
+    """The instansi's JP minimum (PNS/CPNS) and maximum (PPPK), DOMAIN.md defaults unless overridden."""
+    return JpRules.defaults(float(agency.setting("jp_minimum_pns")), float(agency.setting("jp_maximum_pppk")))
+
+
+def _hundredths(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+def _year_records(agency: Agency, year: int) -> QuerySet[LearningRecord]:
+    """Verified records counted in the year: the year of the end date (CONTRACT.md)."""
+    return LearningRecord.objects.filter(employee__agency=agency, status=RecordStatus.VERIFIED, end_date__year=year)
+
+
+def jp_rows(agency: Agency, year: int) -> Iterator[list[str]]:
+    employees = list(Employee.objects.filter(agency=agency).order_by("nip").values_list("id", "nip", "employment_type"))
+    index = {pk: i for i, (pk, _nip, _etype) in enumerate(employees)}
+    records = list(_year_records(agency, year).values_list("employee_id", "jp"))
+    ledger = yearly_ledger(
+        np.array([index[emp] for emp, _jp in records], dtype=np.int64),
+        np.array([_hundredths(jp) for _emp, jp in records], dtype=np.int64),
+        [etype for _pk, _nip, etype in employees],
+        jp_rules_for(agency),
+    )
+    for i, (_pk, nip, etype) in enumerate(employees):
+        maximum = int(ledger.maximum[i])
+        yield [
+            nip,
+            etype,
+            format_jp(int(ledger.total[i])),
+            format_jp(int(ledger.minimum[i])),
+            format_jp(maximum) if maximum >= 0 else "",
+            STATUSES[ledger.status[i]],
+            format_jp(int(ledger.shortfall[i])),
+        ]
+
+
+def siasn_rows(agency: Agency, year: int) -> Iterator[list[str]]:
+    """Verified records of the year in SIASN's riwayat kursus field names; dates as YYYY-MM-DD."""
+    rows = _year_records(agency, year).values_list(
+        "employee__nip", "form_id", "title", "provider", "jp", "certificate_no", "start_date", "end_date"
+    )
+    for nip, form, title, provider, jp, cert, start, end in sorted(rows, key=lambda r: (r[0], r[1], r[6], r[2])):
+        yield [
+            nip,
+            str(form),
+            title,
+            provider,
+            format_jp(_hundredths(jp)),
+            cert,
+            start.isoformat(),
+            end.isoformat(),
+            str(end.year),
+        ]
+
+
+def _per_agency(
+    rows: Callable[[Agency, int], Iterator[list[str]]],
+    agencies: list[Agency],
+    year: int | None,
+    key: Callable[[list[str]], Any],
+) -> Iterator[list[str]]:
+    import heapq
+
+    from django.utils import timezone
+
+    the_year = year or timezone.localdate().year
+    yield from heapq.merge(*(rows(a, the_year) for a in agencies), key=key)
+
+
 HEADERS: dict[str, list[str]] = {
     "gaps": ["nip", "competency_code", "required_level", "assessed_level", "gap"],
     "jpm": ["nip", "position_code", "jpm", "category_mapping", "category_filling"],
+    "jp": ["nip", "employment_type", "jp_total", "jp_minimum", "jp_maximum", "status", "shortfall"],
+    "siasn-kursus": [
+        "nip",
+        "jenisDiklatId",
+        "namaKursus",
+        "institusiPenyelenggara",
+        "jumlahJam",
+        "nomorSertipikat",
+        "tanggalKursus",
+        "tanggalSelesaiKursus",
+        "tahunKursus",
+    ],
 }
 EXPORTS: dict[str, Callable[..., Iterator[list[str]]]] = {
     "gaps": lambda agencies, year: _mapping_export("gaps", agencies),
     "jpm": lambda agencies, year: _mapping_export("jpm", agencies),
+    "jp": lambda agencies, year: _per_agency(jp_rows, agencies, year, key=lambda r: r[0]),
+    "siasn-kursus": lambda agencies, year: _per_agency(siasn_rows, agencies, year, key=lambda r: (r[0], int(r[1]))),
 }
 
 
