@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from bangkom.accounts.roles import roles_for
-from bangkom.org.models import Agency, Employee, Position, Unit
+from bangkom.org.models import Agency, Employee, Position
 
 
 def subordinate_ids_sql(employee_id: int) -> RawSQL:
@@ -103,10 +103,3 @@ def position_list(user: Any, *, search: str = "", agency_id: int | None = None) 
 
 def position_get(user: Any, pk: int) -> Position | None:
     return position_list(user).filter(pk=pk).first()
-
-
-def unit_list(user: Any, *, agency_id: int | None = None) -> QuerySet[Unit]:
-    qs = Unit.objects.filter(agency__in=agencies_visible_to(user)).select_related("agency", "parent")
-    if agency_id:
-        qs = qs.filter(agency_id=agency_id)
-    return qs

@@ -23,11 +23,6 @@ EXIT_USAGE = 2
 class Command(BaseCommand):
     help = "Impor CSV/XLSX sesuai CONTRACT.md (satu berkas atau satu folder)."
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # argparse exits with 2 on its own errors (e.g. a missing PATH), matching CONTRACT.md's usage code.
-        return parser
-
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "path", nargs="?", help="berkas <jenis>.csv/.xlsx atau folder berisi berkas impor"
