@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from bangkom.competency.models import Assessment, Competency, Requirement
+from bangkom.dbarrays import fetch_numeric as _fetch_numeric
 from bangkom.org.models import Employee, Position, PositionKind
 
 POSITION_KINDS: tuple[str, ...] = tuple(PositionKind.values)
@@ -97,31 +98,6 @@ def _packed_postgresql(emp_sql: str, emp_params: tuple[Any, ...], dtype: np.dtyp
     for name in dtype.names or ():
         out[name] = raw[name]
     return out
-
-
-_SEND = {"int8": "int8send", "int4": "int4send", "int2": "int2send"}
-_NP = {"int8": ">i8", "int4": ">i4", "int2": ">i2"}
-
-
-def _fetch_numeric(qs: QuerySet[Any], fields: list[tuple[str, str]], order_by: str = "") -> dict[str, np.ndarray]:
-    """Numeric columns of a queryset as NumPy arrays. PostgreSQL packs them into one bytea (no per-row
-    messages); SQLite, used for small installations, goes through a plain cursor."""
-    names = [f for f, _ in fields]
-    inner, params = qs.values(
-        *names, *([order_by] if order_by and order_by not in names else [])
-    ).query.sql_with_params()
-    record = np.dtype([(f, _NP[t]) for f, t in fields])
-    if connection.vendor == "postgresql":
-        packed_expr = " || ".join(f"{_SEND[t]}(q.{f}::{t})" for f, t in fields)
-        order = f" ORDER BY q.{order_by}" if order_by else ""
-        sql = f"SELECT string_agg({packed_expr}, ''::bytea{order}) FROM ({inner}) q"  # noqa: S608 - ORM SQL
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            row = cur.fetchone()
-        raw = np.frombuffer(bytes(row[0]) if row and row[0] else b"", dtype=record)
-        return {f: raw[f].astype(_NP[t].replace(">", "<")) for f, t in fields}
-    rows = list(qs.order_by(order_by).values_list(*names) if order_by else qs.values_list(*names))
-    return {f: np.array([r[i] for r in rows], dtype=_NP[t].replace(">", "<")) for i, (f, t) in enumerate(fields)}
 
 
 def _index_of(ids: np.ndarray, values: np.ndarray) -> np.ndarray:

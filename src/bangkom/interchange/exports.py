@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangkom.competency.loading import MappingData, load_mapping
@@ -20,7 +20,8 @@ from bangkom.engine.gaps import (
     jpm_by_employee,
     line_gaps,
 )
-from bangkom.engine.hours import STATUSES, JpRules, format_jp, yearly_ledger
+from bangkom.engine.hours import STATUSES, format_jp, year_bounds
+from bangkom.learning.ledger import load_year_ledger
 from bangkom.learning.models import LearningRecord, RecordStatus
 from bangkom.org.models import Agency, Employee
 
@@ -106,35 +107,28 @@ def _mapping_export(kind: str, agencies: list[Agency]) -> Iterator[list[str]]:
     yield from heapq.merge(*streams, key=lambda r: (r[0], r[1]))
 
 
-def jp_rules_for(agency: Agency) -> JpRules:
-    """The instansi's JP minimum (PNS/CPNS) and maximum (PPPK), DOMAIN.md defaults unless overridden."""
-    return JpRules.defaults(float(agency.setting("jp_minimum_pns")), float(agency.setting("jp_maximum_pppk")))
-
-
 def _hundredths(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
 
 
 def _year_records(agency: Agency, year: int) -> QuerySet[LearningRecord]:
     """Verified records counted in the year: the year of the end date (CONTRACT.md)."""
-    return LearningRecord.objects.filter(employee__agency=agency, status=RecordStatus.VERIFIED, end_date__year=year)
+    first, last = year_bounds(year)
+    return LearningRecord.objects.filter(
+        employee__agency=agency, status=RecordStatus.VERIFIED, end_date__gte=first, end_date__lte=last
+    )
 
 
 def jp_rows(agency: Agency, year: int) -> Iterator[list[str]]:
-    employees = list(Employee.objects.filter(agency=agency).order_by("nip").values_list("id", "nip", "employment_type"))
-    index = {pk: i for i, (pk, _nip, _etype) in enumerate(employees)}
-    records = list(_year_records(agency, year).values_list("employee_id", "jp"))
-    ledger = yearly_ledger(
-        np.array([index[emp] for emp, _jp in records], dtype=np.int64),
-        np.array([_hundredths(jp) for _emp, jp in records], dtype=np.int64),
-        [etype for _pk, _nip, etype in employees],
-        jp_rules_for(agency),
-    )
-    for i, (_pk, nip, etype) in enumerate(employees):
+    data = load_year_ledger(agency, year, timezone.localdate())
+    ledger = data.ledger
+    nips = dict(Employee.objects.filter(agency=agency).values_list("id", "nip"))
+    order = sorted(range(len(data.employee_ids)), key=lambda i: nips[int(data.employee_ids[i])])
+    for i in order:
         maximum = int(ledger.maximum[i])
         yield [
-            nip,
-            etype,
+            nips[int(data.employee_ids[i])],
+            data.employment_type[i],
             format_jp(int(ledger.total[i])),
             format_jp(int(ledger.minimum[i])),
             format_jp(maximum) if maximum >= 0 else "",
@@ -169,8 +163,6 @@ def _per_agency(
     key: Callable[[list[str]], Any],
 ) -> Iterator[list[str]]:
     import heapq
-
-    from django.utils import timezone
 
     the_year = year or timezone.localdate().year
     yield from heapq.merge(*(rows(a, the_year) for a in agencies), key=key)
