@@ -157,6 +157,9 @@ BANGKOM_DEFAULTS = {
     "jpm_filling_cutoffs": {"memenuhi_syarat": 80, "masih_memenuhi_syarat": 68},
 }
 
+# Evidence of learning records: PDF, PNG or JPEG, at most this many bytes (env BANGKOM_EVIDENCE_MAX_MB).
+BANGKOM_EVIDENCE_MAX_BYTES = int(float(os.environ.get("BANGKOM_EVIDENCE_MAX_MB", "5")) * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
