@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("bangkom.learning.urls")),
     path("", include("bangkom.web.urls")),
 ]

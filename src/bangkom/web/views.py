@@ -38,6 +38,7 @@ from bangkom.org.selectors import (
     subordinates_of,
 )
 from bangkom.web.charts import bars_svg, heatmap_svg, radar_svg
+from bangkom.web.downloads import table_response
 from bangkom.web.forms import ImportForm
 from bangkom.web.selectors import admin_employee_count, agency_statistics
 from bangkom.web.services import start_import
@@ -413,13 +414,4 @@ def next_positions_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    import csv
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: quote text cells that do.
-    writer.writerows([[f"'{v}" if isinstance(v, str) and v and v[0] in "=+-@" else v for v in row] for row in rows])
-    return response
+    return table_response(filename.removesuffix(".csv"), header, rows, "csv")

@@ -1,0 +1,455 @@
+"""Pages of learning records and the yearly JP. Views parse, call a selector or service, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bangkom.accounts.roles import roles_for
+from bangkom.engine.hours import MIX_CATEGORIES, STATUSES, format_jp, mix_shares
+from bangkom.learning.compliance import agency_compliance
+from bangkom.learning.forms import RecordForm, RejectForm, RuleFormSet
+from bangkom.learning.ledger import load_year_ledger
+from bangkom.learning.models import LearningRecord, Mix702010, RecordStatus
+from bangkom.learning.selectors import (
+    can_verify,
+    employee_records,
+    jp_rule_table,
+    record_get,
+    verification_queue,
+)
+from bangkom.learning.services import (
+    OutOfScope,
+    RecordInvalid,
+    RuleData,
+    jp_rules_save,
+    may_record_for,
+    record_delete,
+    record_reject,
+    record_save,
+    record_verify,
+)
+from bangkom.org.models import Agency, Employee
+from bangkom.org.selectors import employee_get
+from bangkom.web.downloads import FORMATS, table_response
+
+PAGE_SIZE = 50
+MIX_COLOURS = {"70": "#2f6f4f", "20": "#3b6ea8", "10": "#c58a1a"}
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("tahun", "")
+    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _querystring_base(request: HttpRequest) -> str:
+    q = request.GET.copy()
+    q.pop("page", None)
+    q.pop("format", None)
+    encoded = q.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _mix_label(code: str) -> str:
+    return str(Mix702010(code).label)
+
+
+def _status_label(name: str) -> str:
+    return {"kurang": _("kurang"), "memenuhi": _("memenuhi"), "melebihi": _("melebihi batas")}[name]
+
+
+def _apply_errors(form: RecordForm, exc: RecordInvalid) -> None:
+    for key, msgs in exc.errors.items():
+        for m in msgs:
+            form.add_error(key if key in form.fields else None, m)
+
+
+@login_required
+def my_jp(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    if roles.employee_id is None:
+        if roles.is_admin_instansi:
+            return redirect("jp_compliance")
+        raise Http404
+    url = reverse("jp_employee", args=[roles.employee_id])
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+
+
+@login_required
+def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get(request.user, pk)
+    if employee is None:
+        raise Http404
+    year = _year(request)
+    today = timezone.localdate()
+    data = load_year_ledger(employee.agency, year, today, employees=Employee.objects.filter(pk=employee.pk))
+    led = data.ledger
+    total, minimum, maximum = int(led.total[0]), int(led.minimum[0]), int(led.maximum[0])
+    target = minimum if minimum > 0 else maximum
+    shares = mix_shares(data.mix[0])
+    mix = [
+        {
+            "code": c,
+            "label": _mix_label(c),
+            "jp": format_jp(int(data.mix[0][k])),
+            "percent": round(100 * float(shares[k])),
+            "colour": MIX_COLOURS[c],
+        }
+        for k, c in enumerate(MIX_CATEGORIES)
+    ]
+    records = list(employee_records(request.user, employee, year=year))
+    own = roles_for(request.user).employee_id == employee.pk
+    return render(
+        request,
+        "learning/jp_employee.html",
+        {
+            "employee": employee,
+            "own": own,
+            "year": year,
+            "years": list(range(today.year + 1, today.year - 5, -1)),
+            "total": format_jp(total),
+            "minimum": format_jp(minimum),
+            "maximum": format_jp(maximum) if maximum >= 0 else "",
+            "percent": min(100, round(100 * total / target)) if target > 0 else 100,
+            "status": STATUSES[int(led.status[0])],
+            "status_label": _status_label(STATUSES[int(led.status[0])]),
+            "shortfall": format_jp(int(led.shortfall[0])),
+            "pending": format_jp(int(data.pending[0])),
+            "planned": format_jp(int(data.planned[0])),
+            "projected": format_jp(int(data.forecast.projected[0])),
+            "forecast_below": bool(data.forecast.below[0]) and minimum > 0,
+            "is_current_year": year == today.year,
+            "mix": mix,
+            "records": records,
+            "can_add": may_record_for(request.user, employee),
+            "can_verify": can_verify(request.user, employee),
+        },
+    )
+
+
+def _rules_context(employee: Employee) -> list[Any]:
+    return jp_rule_table(employee.agency)
+
+
+@login_required
+def record_create(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get(request.user, pk)
+    if employee is None or not may_record_for(request.user, employee):
+        raise Http404
+    form = RecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = record_save(actor=request.user, employee=employee, data=form.record_data())
+        except RecordInvalid as exc:
+            _apply_errors(form, exc)
+        else:
+            for note in saved.notes:
+                messages.warning(request, note)
+            messages.success(
+                request,
+                _("Catatan tersimpan: %(title)s (%(jp)s JP, %(status)s).")
+                % {
+                    "title": saved.record.title,
+                    "jp": format_jp(saved.credit.jp),
+                    "status": saved.record.get_status_display(),
+                },
+            )
+            return redirect(f"{reverse('jp_employee', args=[employee.pk])}?tahun={saved.record.end_date.year}")
+    return render(
+        request,
+        "learning/record_form.html",
+        {"form": form, "employee": employee, "record": None, "rules": _rules_context(employee)},
+    )
+
+
+@login_required
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = record_get(request.user, pk)
+    if record is None or not may_record_for(request.user, record.employee):
+        raise Http404
+    employee = record.employee
+    initial = {
+        "form": record.form,
+        "title": record.title,
+        "provider": record.provider,
+        "start_date": record.start_date,
+        "end_date": record.end_date,
+        "jp": record.jp if record.quantity is None else None,
+        "quantity": record.quantity,
+        "certificate_no": record.certificate_no,
+        "planned": record.status == RecordStatus.PLANNED,
+    }
+    form = RecordForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = record_save(actor=request.user, employee=employee, data=form.record_data(), record=record)
+        except RecordInvalid as exc:
+            _apply_errors(form, exc)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        else:
+            for note in saved.notes:
+                messages.warning(request, note)
+            messages.success(
+                request, _("Perubahan tersimpan; status: %(status)s.") % {"status": saved.record.get_status_display()}
+            )
+            return redirect(f"{reverse('jp_employee', args=[employee.pk])}?tahun={saved.record.end_date.year}")
+    return render(
+        request,
+        "learning/record_form.html",
+        {"form": form, "employee": employee, "record": record, "rules": _rules_context(employee)},
+    )
+
+
+@login_required
+def record_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    record = record_get(request.user, pk)
+    if record is None:
+        raise Http404
+    if request.method == "POST":
+        employee_pk, year = record.employee_id, record.end_date.year
+        try:
+            record_delete(actor=request.user, record=record)
+        except OutOfScope as exc:
+            raise Http404 from exc
+        except RecordInvalid as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Catatan dihapus."))
+        return redirect(f"{reverse('jp_employee', args=[employee_pk])}?tahun={year}")
+    return render(request, "learning/record_delete.html", {"record": record})
+
+
+@login_required
+def record_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    record = record_get(request.user, pk)
+    if record is None or not record.evidence:
+        raise Http404
+    ext = record.evidence.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        record.evidence.open("rb"),
+        content_type=record.evidence_type or "application/octet-stream",
+        filename=f"bukti-{record.employee.nip}-{record.pk}.{ext}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def verification_list(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    if not (roles.is_atasan or roles.is_admin_instansi):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(verification_queue(request.user, search=q), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/verification.html",
+        {"page_obj": page, "q": q, "reject_form": RejectForm(), "querystring_base": _querystring_base(request)},
+    )
+
+
+@login_required
+@require_POST
+def record_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    record = record_get(request.user, pk)
+    if record is None:
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "verify":
+            record_verify(actor=request.user, record=record)
+            messages.success(
+                request,
+                _("Diverifikasi: %(title)s (%(name)s).") % {"title": record.title, "name": record.employee.name},
+            )
+        elif action == "reject":
+            record_reject(actor=request.user, record=record, reason=request.POST.get("reason", ""))
+            messages.success(
+                request,
+                _("Ditolak: %(title)s (%(name)s); pegawai dapat memperbaiki dan mengajukan ulang.")
+                % {"title": record.title, "name": record.employee.name},
+            )
+        else:
+            messages.error(request, _("Tindakan tidak dikenal."))
+    except OutOfScope as exc:
+        raise Http404 from exc
+    except RecordInvalid as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("jp_verification"))
+
+
+def _admin_agency(request: HttpRequest) -> tuple[Agency, list[Agency]]:
+    roles = roles_for(request.user)
+    if not roles.is_admin_instansi:
+        raise PermissionDenied
+    agencies = list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
+    chosen = request.GET.get("instansi", "")
+    agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
+    if agency is None:
+        raise Http404
+    return agency, agencies
+
+
+def _pct(share: float | None) -> str:
+    return "" if share is None else f"{100 * share:.1f}"
+
+
+@login_required
+def compliance_view(request: HttpRequest) -> HttpResponse:
+    agency, agencies = _admin_agency(request)
+    year = _year(request)
+    q = request.GET.get("q", "").strip()[:100]
+    unit_raw = request.GET.get("unit", "")
+    result = agency_compliance(
+        agency, year, timezone.localdate(), search=q, unit_id=int(unit_raw) if unit_raw.isdigit() else None
+    )
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        if request.GET.get("tabel") == "pegawai":
+            return table_response(
+                f"kekurangan-jp-{agency.code}-{year}",
+                [
+                    "nip",
+                    "name",
+                    "unit",
+                    "employment_type",
+                    "jp_total",
+                    "jp_minimum",
+                    "shortfall",
+                    "jp_projected",
+                    "status",
+                    "forecast_below_minimum",
+                ],
+                (
+                    [
+                        p.nip,
+                        p.name,
+                        p.unit_name,
+                        p.employment_type,
+                        format_jp(p.total),
+                        format_jp(p.minimum),
+                        format_jp(p.shortfall),
+                        format_jp(p.projected),
+                        p.status,
+                        "ya" if p.forecast_below else "tidak",
+                    ]
+                    for p in result.people_at_risk[:]
+                ),
+                fmt,
+            )
+        return table_response(
+            f"kepatuhan-jp-{agency.code}-{year}",
+            [
+                "unit_code",
+                "unit_name",
+                "obliged",
+                "meeting",
+                "share_meeting_percent",
+                "short",
+                "forecast_short",
+                "over_maximum",
+                "jp_total",
+                "mix_70_percent",
+                "mix_20_percent",
+                "mix_10_percent",
+            ],
+            (
+                [
+                    r.unit.code,
+                    r.unit.name,
+                    r.obliged,
+                    r.meeting,
+                    _pct(r.share_meeting),
+                    r.short,
+                    r.forecast_short,
+                    r.over_maximum,
+                    format_jp(r.total),
+                    *[f"{100 * s:.1f}" for s in r.mix],
+                ]
+                for r in result.units
+            ),
+            fmt,
+        )
+    page = Paginator(result.people_at_risk, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/compliance.html",
+        {
+            "agency": agency,
+            "agencies": agencies,
+            "year": year,
+            "years": list(range(timezone.localdate().year + 1, timezone.localdate().year - 5, -1)),
+            "result": result,
+            "units": sorted(result.units, key=lambda r: r.unit.name),
+            "mix_colours": [MIX_COLOURS[c] for c in MIX_CATEGORIES],
+            "mix_labels": [_mix_label(c) for c in MIX_CATEGORIES],
+            "page_obj": page,
+            "q": q,
+            "unit_filter": unit_raw,
+            "querystring_base": _querystring_base(request),
+        },
+    )
+
+
+@login_required
+def rules_view(request: HttpRequest) -> HttpResponse:
+    agency, agencies = _admin_agency(request)
+    table = jp_rule_table(agency)
+    initial = [
+        {
+            "form_id": row.form.pk,
+            "jp_unit": row.rule.jp_unit,
+            "jp_per_unit": row.rule.jp_per_unit,
+            "max_units_per_month": row.rule.max_units_per_month,
+            "max_jp_per_day": row.rule.max_jp_per_day,
+        }
+        for row in table
+    ]
+    formset = RuleFormSet(request.POST or None, initial=initial)
+    errors: list[str] = []
+    if request.method == "POST":
+        if formset.is_valid():
+            rule_rows = [
+                RuleData(
+                    form_id=f.cleaned_data["form_id"],
+                    jp_unit=f.cleaned_data["jp_unit"],
+                    jp_per_unit=f.cleaned_data.get("jp_per_unit"),
+                    max_units_per_month=f.cleaned_data.get("max_units_per_month"),
+                    max_jp_per_day=f.cleaned_data.get("max_jp_per_day"),
+                )
+                for f in formset.forms
+            ]
+            try:
+                changed = jp_rules_save(actor=request.user, agency=agency, rows=rule_rows)
+            except RecordInvalid as exc:
+                errors = exc.messages
+            except OutOfScope as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("Aturan JP tersimpan (%(n)s baris berubah).") % {"n": changed})
+                return redirect(f"{reverse('jp_rules')}?instansi={agency.pk}")
+        else:
+            errors = [_("Periksa isian yang ditandai: angka tidak valid.")]
+    rows = list(zip(table, formset.forms, strict=False))
+    usage = dict(LearningRecord.objects.filter(employee__agency=agency).values_list("form_id").annotate(n=Count("id")))
+    return render(
+        request,
+        "learning/rules.html",
+        {"agency": agency, "agencies": agencies, "formset": formset, "rows": rows, "errors": errors, "usage": usage},
+    )
