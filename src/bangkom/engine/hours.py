@@ -168,10 +168,11 @@ def forecast_year_end(
     """Year-end JP if the pace so far continues, plus records awaiting verification and planned activities.
 
     Pace = verified JP so far / elapsed days, carried over the remaining days. A closed year (elapsed =
-    days_in_year) projects exactly what is counted plus what still waits for verification.
+    days_in_year) projects exactly what is counted plus what still waits for verification; a year not yet
+    begun (elapsed 0) has no pace, so nothing is carried over.
     """
     elapsed = max(1, min(elapsed_days, days_in_year))
-    remaining = days_in_year - elapsed
+    remaining = days_in_year - elapsed if elapsed_days > 0 else 0
     total = np.asarray(total, dtype=np.int64)
     pace_part = (total * remaining) // elapsed
     projected = total + np.asarray(pending, dtype=np.int64) + np.asarray(planned, dtype=np.int64) + pace_part
