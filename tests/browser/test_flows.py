@@ -58,3 +58,49 @@ def test_admin_imports_a_file_and_sees_the_result(
         html = page.content()
     assert "units.csv:3:" in html
     assert "Unduh laporan kesalahan" in html
+
+
+def test_pegawai_records_learning_and_atasan_verifies_it(
+    org: Org, live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+    import io
+
+    from django.utils import timezone
+    from PIL import Image
+
+    day = timezone.localdate() - dt.timedelta(days=2)
+    evidence = tmp_path / "sertifikat.png"
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(buf, format="PNG")
+    evidence.write_bytes(buf.getvalue())
+    base = live_server.url
+
+    pegawai = browser.new_context(locale="id-ID").new_page()
+    _login(pegawai, base, "staf1")
+    pegawai.click("text=JP saya")
+    pegawai.click("text=Catat pembelajaran")
+    pegawai.select_option("#id_form", "14")  # coaching: 2 JP a session, at most 2 a month
+    pegawai.fill("#id_title", "Coaching penyusunan SKP")
+    pegawai.fill("#id_provider", "Kabid A")
+    pegawai.fill("#id_start_date", day.isoformat())
+    pegawai.fill("#id_end_date", day.isoformat())
+    pegawai.fill("#id_quantity", "3")
+    pegawai.set_input_files("#id_evidence", str(evidence))
+    pegawai.click("button:has-text('Simpan')")
+    pegawai.wait_for_selector("text=Catatan tersimpan")
+    html = pegawai.content()
+    assert "JP dibatasi dari 6 menjadi 4" in html  # the monthly cap, explained to the pegawai
+    assert "Diajukan" in html and "4 JP menunggu verifikasi" in html
+
+    atasan = browser.new_context(locale="id-ID").new_page()
+    _login(atasan, base, "kabid")
+    atasan.click("text=Verifikasi JP")
+    assert "Coaching penyusunan SKP" in atasan.content()
+    atasan.click("button:has-text('Verifikasi')")
+    atasan.wait_for_selector("text=Diverifikasi:")
+    assert "Tidak ada catatan yang menunggu verifikasi" in atasan.content()
+
+    pegawai.reload()
+    assert "Terverifikasi" in pegawai.content()
+    assert "0 JP menunggu verifikasi" in pegawai.content()

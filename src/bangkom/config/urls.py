@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("bangkom.learning.urls")),
+    path("", include("bangkom.learning.recap_urls")),
     path("", include("bangkom.web.urls")),
 ]

@@ -160,6 +160,10 @@ BANGKOM_DEFAULTS = {
 # Evidence of learning records: PDF, PNG or JPEG, at most this many bytes (env BANGKOM_EVIDENCE_MAX_MB).
 BANGKOM_EVIDENCE_MAX_BYTES = int(float(os.environ.get("BANGKOM_EVIDENCE_MAX_MB", "5")) * 1024 * 1024)
 
+# Public address of the deployment (scheme and host, e.g. https://bangkom.example.go.id) printed with the
+# verification code of JP recaps; empty: the address the request came in on.
+BANGKOM_PUBLIC_URL = os.environ.get("BANGKOM_PUBLIC_URL", "").strip().rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
