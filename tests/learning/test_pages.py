@@ -73,6 +73,7 @@ def test_pegawai_page_shows_progress_mix_and_records(org: Any, django_assert_max
     assert "3 JP menunggu verifikasi" in body
     assert "76%" in body and "24%" in body  # mix: 12.5 formal (10), 4 from others (20)
     assert reverse("jp_mine") in body
+    assert reverse("recap_pdf", args=[org.staf1.pk, YEAR]) in body
 
 
 @pytest.mark.django_db

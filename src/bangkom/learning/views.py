@@ -134,6 +134,7 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
             "mix": mix,
             "records": records,
             "can_add": may_record_for(request.user, employee),
+            "recap_url": reverse("recap_pdf", args=[employee.pk, year]),
             "can_verify": can_verify(request.user, employee),
         },
     )
