@@ -19,6 +19,7 @@ from django.db.models.functions import Cast, Round
 from bangkom.dbarrays import fetch_numeric
 from bangkom.engine.hours import (
     MIX_CATEGORIES,
+    STATUSES,
     Forecast,
     JpRules,
     Ledger,
@@ -128,3 +129,34 @@ def load_year_ledger(
         ledger.total, pending, planned, ledger.minimum, elapsed_days=elapsed, days_in_year=days
     )
     return YearLedger(year, today, ids, emp["unit_id"], types, ledger, mix, pending, planned, forecast)
+
+
+@dataclass(frozen=True)
+class JpSummary:
+    year: int
+    total: int  # hundredths
+    minimum: int
+    maximum: int  # -1 = none
+    status: str
+    projected: int
+    forecast_below: bool
+
+    @property
+    def percent(self) -> int:
+        target = self.minimum if self.minimum > 0 else self.maximum
+        return min(100, round(100 * self.total / target)) if target > 0 else 100
+
+
+def jp_summary(employee: Employee, today: dt.date) -> JpSummary:
+    """This year's JP of one pegawai (the caller has already checked that the user may see them)."""
+    data = load_year_ledger(employee.agency, today.year, today, employees=Employee.objects.filter(pk=employee.pk))
+    led = data.ledger
+    return JpSummary(
+        year=today.year,
+        total=int(led.total[0]),
+        minimum=int(led.minimum[0]),
+        maximum=int(led.maximum[0]),
+        status=STATUSES[int(led.status[0])],
+        projected=int(data.forecast.projected[0]),
+        forecast_below=bool(data.forecast.below[0]) and int(led.minimum[0]) > 0,
+    )

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,6 +32,8 @@ from bangkom.competency.selectors import CompetencyProfile, employee_competency_
 from bangkom.engine.gaps import MAPPING_CATEGORIES
 from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
+from bangkom.learning.ledger import jp_summary
+from bangkom.learning.selectors import verification_queue
 from bangkom.org.selectors import (
     employee_get,
     employee_list,
@@ -70,6 +73,10 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_for(request.user)
     me = employee_get(request.user, roles.employee_id) if roles.employee_id else None
     ctx: dict[str, Any] = {"me": me, "role_labels": roles.names()}
+    if me is not None:
+        ctx["jp"] = jp_summary(me, timezone.localdate())
+    if roles.is_atasan or roles.is_admin_instansi:
+        ctx["waiting_verification"] = verification_queue(request.user).count()
     if roles.is_atasan:
         ctx["team_size"] = subordinates_of(request.user).count()
     if roles.is_admin_instansi:
