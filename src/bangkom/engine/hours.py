@@ -227,3 +227,9 @@ def days_elapsed(year: int, today: date) -> tuple[int, int]:
     if today < first:
         return 0, total
     return min((today - first).days + 1, total), total
+
+
+def progress_percent(total: int, minimum: int, maximum: int) -> int:
+    """Progress towards the minimum (PNS/CPNS) or, without one, towards the maximum (PPPK), capped at 100."""
+    target = minimum if minimum > 0 else maximum
+    return min(100, round(100 * total / target)) if target > 0 else 100

@@ -25,6 +25,7 @@ from bangkom.engine.hours import (
     Ledger,
     days_elapsed,
     forecast_year_end,
+    progress_percent,
     year_bounds,
     yearly_ledger,
 )
@@ -143,8 +144,7 @@ class JpSummary:
 
     @property
     def percent(self) -> int:
-        target = self.minimum if self.minimum > 0 else self.maximum
-        return min(100, round(100 * self.total / target)) if target > 0 else 100
+        return progress_percent(self.total, self.minimum, self.maximum)
 
 
 def jp_summary(employee: Employee, today: dt.date) -> JpSummary:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
-from bangkom.engine.hours import MIX_CATEGORIES, STATUSES, format_jp, mix_shares
+from bangkom.engine.hours import MIX_CATEGORIES, STATUSES, format_jp, mix_shares, progress_percent
 from bangkom.learning.compliance import agency_compliance
 from bangkom.learning.forms import RecordForm, RejectForm, RuleFormSet
 from bangkom.learning.ledger import load_year_ledger
@@ -97,7 +97,6 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
     data = load_year_ledger(employee.agency, year, today, employees=Employee.objects.filter(pk=employee.pk))
     led = data.ledger
     total, minimum, maximum = int(led.total[0]), int(led.minimum[0]), int(led.maximum[0])
-    target = minimum if minimum > 0 else maximum
     shares = mix_shares(data.mix[0])
     mix = [
         {
@@ -122,7 +121,7 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
             "total": format_jp(total),
             "minimum": format_jp(minimum),
             "maximum": format_jp(maximum) if maximum >= 0 else "",
-            "percent": min(100, round(100 * total / target)) if target > 0 else 100,
+            "percent": progress_percent(total, minimum, maximum),
             "status": STATUSES[int(led.status[0])],
             "status_label": _status_label(STATUSES[int(led.status[0])]),
             "shortfall": format_jp(int(led.shortfall[0])),
