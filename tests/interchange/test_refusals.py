@@ -274,6 +274,11 @@ CASES = [
         ["learning_records.csv:2: nilai draft pada kolom status"],
     ),
     (
+        "status_planned_not_in_contract",
+        {"learning_records.csv": LR + "{staf1};Pelatihan;3;LAN;01/06/2025;01/06/2025;2;;planned\n"},
+        ["learning_records.csv:2: nilai planned pada kolom status"],
+    ),
+    (
         "year",
         {"performance.csv": PERF + "{staf1},25,sesuai,sesuai\n"},
         ["performance.csv:2: tahun 25 tidak valid"],

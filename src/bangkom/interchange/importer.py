@@ -687,7 +687,8 @@ class Importer:
     def _check_learning_records(self, table: Table, c: dict[str, int | None], width: int) -> None:
         out = self.clean.setdefault("learning_records", [])
         seen: dict[Any, int] = {}
-        statuses = RecordStatus.values
+        # CONTRACT.md: verified, submitted, rejected (planned activities are entered on the pages or the API).
+        statuses = [RecordStatus.VERIFIED, RecordStatus.SUBMITTED, RecordStatus.REJECTED]
         i_nip, i_title, i_start = c["nip"], c["title"], c["start_date"]
         i_form, i_prov, i_end, i_jp = c["form"], c["provider"], c["end_date"], c["jp"]
         i_cert, i_st = c["certificate_no"], c["status"]
