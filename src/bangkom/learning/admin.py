@@ -1,10 +1,14 @@
+from typing import Any
+
 from django.contrib import admin
+
+from bangkom.audit.admin import AuditedModelAdmin
 
 from bangkom.learning.models import AgencyJpRule, DevelopmentForm, JpRecap, LearningRecord
 
 
 @admin.register(DevelopmentForm)
-class DevelopmentFormAdmin(admin.ModelAdmin):
+class DevelopmentFormAdmin(AuditedModelAdmin):
     list_display = (
         "id",
         "name",
@@ -19,14 +23,17 @@ class DevelopmentFormAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyJpRule)
-class AgencyJpRuleAdmin(admin.ModelAdmin):
+class AgencyJpRuleAdmin(AuditedModelAdmin):
     list_display = ("agency", "form", "jp_unit", "jp_per_unit", "max_units_per_month", "max_jp_per_day")
     list_filter = ("agency",)
     list_select_related = ("agency", "form")
 
 
 @admin.register(LearningRecord)
-class LearningRecordAdmin(admin.ModelAdmin):
+class LearningRecordAdmin(AuditedModelAdmin):
+    def _agency_id(self, obj: Any) -> int | None:
+        return obj.employee.agency_id
+
     list_display = ("employee", "title", "form", "start_date", "end_date", "jp", "status", "source")
     list_filter = ("status", "source", "form")
     search_fields = ("employee__nip", "title", "certificate_no")
