@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import admin
 
 from bangkom.audit.admin import AuditedModelAdmin
-
 from bangkom.learning.models import AgencyJpRule, DevelopmentForm, JpRecap, LearningRecord
 
 
