@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+
+from bangkom.learning.models import LearningRecord, RecordStatus
 
 from ..conftest import Org
 
@@ -47,6 +50,35 @@ def test_employee_api_detail(org: Org, viewer: str, target: str) -> None:
         response = org.client(viewer).get(url)
         expected = 200 if target in VISIBLE[viewer] else 404
         assert response.status_code == expected, (url, response.content)
+
+
+@pytest.mark.parametrize(("viewer", "target"), CASES)
+def test_learning_record_api_by_id(org: Org, viewer: str, target: str) -> None:
+    """Reading, verifying or rejecting someone's record by editing its id: only within scope, never one's own."""
+    emp = getattr(org, target)
+    rec = LearningRecord.objects.create(
+        employee=emp,
+        form_id=3,
+        title="Pelatihan",
+        provider="BPSDM",
+        start_date=dt.date(2025, 3, 3),
+        end_date=dt.date(2025, 3, 4),
+        jp=8,
+        status=RecordStatus.SUBMITTED,
+    )
+    client = org.client(viewer)
+    url = f"/api/v1/records/{rec.pk}"
+    visible = target in VISIBLE[viewer]
+    assert client.get(url).status_code == (200 if visible else 404)
+    decide = 200 if visible and viewer != target else 404
+    assert client.post(f"{url}/reject", {"reason": "salah"}, content_type="application/json").status_code == decide
+    rec.refresh_from_db()
+    assert rec.status == (RecordStatus.REJECTED if decide == 200 else RecordStatus.SUBMITTED)
+    rec.status = RecordStatus.SUBMITTED
+    rec.save()
+    assert client.post(f"{url}/verify").status_code == decide
+    rec.refresh_from_db()
+    assert rec.status == (RecordStatus.VERIFIED if decide == 200 else RecordStatus.SUBMITTED)
 
 
 @pytest.mark.parametrize("viewer", sorted(VISIBLE))
@@ -111,7 +143,15 @@ def test_anonymous_is_sent_to_login(db: Any, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/me", "/api/v1/employees", "/api/v1/employees/1", "/api/v1/positions"]
+    "url",
+    [
+        "/api/v1/me",
+        "/api/v1/employees",
+        "/api/v1/employees/1",
+        "/api/v1/positions",
+        "/api/v1/records",
+        "/api/v1/records/1",
+    ],
 )
 def test_anonymous_api_is_refused(db: Any, url: str) -> None:
     assert Client().get(url).status_code == 401
@@ -135,4 +175,8 @@ def test_openapi_schema_lists_the_routes(db: Any) -> None:
         "/api/v1/employees/{employee_id}",
         "/api/v1/positions",
         "/api/v1/jobs/{job_id}",
+        "/api/v1/records",
+        "/api/v1/records/{record_id}",
+        "/api/v1/records/{record_id}/verify",
+        "/api/v1/records/{record_id}/reject",
     } <= set(schema["paths"])

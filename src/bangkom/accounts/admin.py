@@ -2,8 +2,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from bangkom.accounts.models import RoleAssignment, User
+from bangkom.accounts.models import ApiToken, RoleAssignment, User
+from bangkom.accounts.services import token_revoke
 from bangkom.audit.admin import AuditedModelAdmin
 
 
@@ -36,3 +40,27 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
     list_filter = ("role", "agency")
     search_fields = ("user__username",)
     raw_id_fields = ("user",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedModelAdmin):
+    """Tokens are created with `bangkom api-token create` (the only moment the secret exists in clear); here
+    they can be looked at, renamed and revoked. Nothing that identifies the secret can be edited."""
+
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("prefix", "name", "user__username")
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", *readonly_fields)
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoke instead: the row keeps the audit trail readable
+
+    @admin.action(description=_("Cabut token terpilih"))
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            token_revoke(actor=request.user, token=token)

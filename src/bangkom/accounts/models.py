@@ -67,3 +67,32 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} {self.agency_id or ''}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system (an LMS, a training provider) calling the API as `user`.
+
+    Only the SHA-256 of the secret is kept: a leaked database gives no usable token. The secret is random
+    (256 bits), so a plain hash is enough; a slow password hash would only slow every API call. The prefix is
+    the first characters of the token, stored in clear so that people can tell tokens apart and revoke one.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("pengguna"))
+    name = models.CharField(_("nama"), max_length=100, help_text=_("Untuk apa token ini, misalnya nama sistemnya."))
+    prefix = models.CharField(_("awalan"), max_length=16, unique=True)
+    key_hash = models.CharField(_("hash SHA-256"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} ({self.name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
