@@ -267,4 +267,6 @@ def test_bad_rule_rows_refuse_the_whole_table(org: Any, row: RuleData, message: 
 @pytest.mark.django_db
 def test_only_the_instansi_admin_edits_its_rules(org: Any) -> None:
     with pytest.raises(OutOfScope):
-        jp_rules_save(actor=org.users["admin_b"], agency=org.agency_a, rows=[RuleData(15, "sesi", Decimal(3), None, None)])
+        jp_rules_save(
+            actor=org.users["admin_b"], agency=org.agency_a, rows=[RuleData(15, "sesi", Decimal(3), None, None)]
+        )

@@ -231,11 +231,23 @@ def _audit_entities() -> dict[str, str]:
         "competency.requirement": _("Standar kompetensi jabatan (SKJ)"),
         "accounts.roleassignment": _("Peran"),
         "org.employee": _("Pegawai"),
+        "learning.learningrecord": _("Catatan pembelajaran"),
+        "learning.agencyjprule": _("Aturan JP instansi"),
+        "learning.jprecap": _("Rekap JP"),
+        "accounts.apitoken": _("Token API"),
     }
 
 
 def _audit_actions() -> dict[str, str]:
-    return {"create": _("dibuat"), "update": _("diubah"), "delete": _("dihapus"), "import": _("impor")}
+    return {
+        "create": _("dibuat"),
+        "update": _("diubah"),
+        "delete": _("dihapus"),
+        "import": _("impor"),
+        "verify": _("diverifikasi"),
+        "reject": _("ditolak"),
+        "revoke": _("dicabut"),
+    }
 
 
 @login_required
