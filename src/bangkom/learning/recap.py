@@ -351,11 +351,12 @@ def recap_pdf(
                 dates = (
                     _day(rec.end_date)
                     if rec.start_date == rec.end_date
-                    else (f"{_day(rec.start_date)}\n{_('s.d.')} {_day(rec.end_date)}")
+                    else "{}\n{} {}".format(_day(rec.start_date), _("s.d."), _day(rec.end_date))
                 )
                 row.cell(pdf.t(dates))
                 row.cell(pdf.t(rec.form.name))
-                title_text = rec.title + (f"\n{_('Sertifikat')}: {rec.certificate_no}" if rec.certificate_no else "")
+                cert_label = _("Sertifikat")
+                title_text = rec.title + (f"\n{cert_label}: {rec.certificate_no}" if rec.certificate_no else "")
                 row.cell(pdf.t(title_text))
                 row.cell(pdf.t(rec.provider))
                 row.cell(format_jp(_hundredths(rec.jp)))
