@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -139,21 +137,29 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _rules_context(employee: Employee) -> list[Any]:
-    return jp_rule_table(employee.agency)
-
-
-@login_required
-def record_create(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = employee_get(request.user, pk)
-    if employee is None or not may_record_for(request.user, employee):
-        raise Http404
-    form = RecordForm(request.POST or None, request.FILES or None)
+def _record_form(request: HttpRequest, employee: Employee, record: LearningRecord | None) -> HttpResponse:
+    """New record or correction (resubmission): one form, one service call, one way back to the JP page."""
+    initial = {}
+    if record is not None:
+        initial = {
+            "form": record.form,
+            "title": record.title,
+            "provider": record.provider,
+            "start_date": record.start_date,
+            "end_date": record.end_date,
+            "jp": record.jp if record.quantity is None else None,
+            "quantity": record.quantity,
+            "certificate_no": record.certificate_no,
+            "planned": record.status == RecordStatus.PLANNED,
+        }
+    form = RecordForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = record_save(actor=request.user, employee=employee, data=form.record_data())
+            saved = record_save(actor=request.user, employee=employee, data=form.record_data(), record=record)
         except RecordInvalid as exc:
             _apply_errors(form, exc)
+        except OutOfScope as exc:
+            raise Http404 from exc
         else:
             for note in saved.notes:
                 messages.warning(request, note)
@@ -170,8 +176,16 @@ def record_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/record_form.html",
-        {"form": form, "employee": employee, "record": None, "rules": _rules_context(employee)},
+        {"form": form, "employee": employee, "record": record, "rules": jp_rule_table(employee.agency)},
     )
+
+
+@login_required
+def record_create(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = employee_get(request.user, pk)
+    if employee is None or not may_record_for(request.user, employee):
+        raise Http404
+    return _record_form(request, employee, None)
 
 
 @login_required
@@ -179,38 +193,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = record_get(request.user, pk)
     if record is None or not may_record_for(request.user, record.employee):
         raise Http404
-    employee = record.employee
-    initial = {
-        "form": record.form,
-        "title": record.title,
-        "provider": record.provider,
-        "start_date": record.start_date,
-        "end_date": record.end_date,
-        "jp": record.jp if record.quantity is None else None,
-        "quantity": record.quantity,
-        "certificate_no": record.certificate_no,
-        "planned": record.status == RecordStatus.PLANNED,
-    }
-    form = RecordForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = record_save(actor=request.user, employee=employee, data=form.record_data(), record=record)
-        except RecordInvalid as exc:
-            _apply_errors(form, exc)
-        except OutOfScope as exc:
-            raise Http404 from exc
-        else:
-            for note in saved.notes:
-                messages.warning(request, note)
-            messages.success(
-                request, _("Perubahan tersimpan; status: %(status)s.") % {"status": saved.record.get_status_display()}
-            )
-            return redirect(f"{reverse('jp_employee', args=[employee.pk])}?tahun={saved.record.end_date.year}")
-    return render(
-        request,
-        "learning/record_form.html",
-        {"form": form, "employee": employee, "record": record, "rules": _rules_context(employee)},
-    )
+    return _record_form(request, record.employee, record)
 
 
 @login_required
