@@ -241,3 +241,24 @@ def test_rules_page_saves_an_override_and_refuses_bad_rows(org: Any) -> None:
     resp = _rules_post(c, org.agency_a.pk, {15: {"jp_per_unit": ""}})
     assert "wajib diisi" in resp.content.decode()
     assert AgencyJpRule.objects.filter(agency=org.agency_a).count() == 1
+
+
+@pytest.mark.django_db
+def test_atasan_sees_the_whole_chain_with_jp_and_downloads_it(org: Any, django_assert_max_num_queries: Any) -> None:
+    make(org.staf1, "25")
+    make(org.staf2, "3", status=RecordStatus.SUBMITTED)
+    c = org.client("kabid")
+    with django_assert_max_num_queries(12):
+        resp = c.get(reverse("jp_team"), {"tahun": YEAR})
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert "Staf Satu" in body and "Staf Dua" in body and "Kasubag A" not in body and "Kabid A</a>" not in body
+    download = c.get(reverse("jp_team"), {"tahun": YEAR, "format": "csv"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(download)))
+    by_name = {r["name"]: r for r in rows}
+    assert set(by_name) == {"Staf Satu", "Staf Dua"}
+    assert by_name["Staf Satu"]["status"] == "memenuhi" and by_name["Staf Dua"]["jp_waiting"] == "3"
+    kepala_rows = org.client("kepala").get(reverse("jp_team"), {"format": "csv"}).content.decode()
+    assert "Kasubag A" in kepala_rows and "Staf Satu" in kepala_rows  # indirect subordinates too
+    assert org.client("staf1").get(reverse("jp_team")).status_code == 403
+    assert org.client("admin_a").get(reverse("jp_team")).status_code == 403

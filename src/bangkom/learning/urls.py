@@ -11,6 +11,7 @@ urlpatterns = [
     path("jp/catatan/<int:pk>/bukti/", views.record_evidence, name="jp_record_evidence"),
     path("jp/catatan/<int:pk>/putuskan/", views.record_decide, name="jp_record_decide"),
     path("jp/verifikasi/", views.verification_list, name="jp_verification"),
+    path("jp/tim/", views.team_jp, name="jp_team"),
     path("jp/kepatuhan/", views.compliance_view, name="jp_compliance"),
     path("jp/aturan/", views.rules_view, name="jp_rules"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -39,7 +41,7 @@ from bangkom.learning.services import (
     record_verify,
 )
 from bangkom.org.models import Agency, Employee
-from bangkom.org.selectors import employee_get
+from bangkom.org.selectors import employee_get, subordinates_of
 from bangkom.web.downloads import FORMATS, table_response
 
 PAGE_SIZE = 50
@@ -275,6 +277,88 @@ def record_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, m)
     nxt = request.POST.get("next", "")
     return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("jp_verification"))
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    employee: Employee
+    total: int
+    minimum: int
+    maximum: int
+    status: str
+    status_label: str
+    pending: int
+    projected: int
+    forecast_below: bool
+    percent: int
+
+
+@login_required
+def team_jp(request: HttpRequest) -> HttpResponse:
+    """The atasan's whole chain (direct and indirect) with this year's JP, most short first."""
+    roles = roles_for(request.user)
+    if not roles.is_atasan or roles.employee_id is None:
+        raise PermissionDenied
+    year = _year(request)
+    team = subordinates_of(request.user)
+    me = employee_get(request.user, roles.employee_id)
+    if me is None:
+        raise Http404
+    data = load_year_ledger(me.agency, year, timezone.localdate(), employees=team)
+    people = {e.pk: e for e in team.select_related("unit", "position")}
+    led = data.ledger
+    rows = [
+        TeamRow(
+            employee=people[int(pk)],
+            total=int(led.total[i]),
+            minimum=int(led.minimum[i]),
+            maximum=int(led.maximum[i]),
+            status=STATUSES[int(led.status[i])],
+            status_label=_status_label(STATUSES[int(led.status[i])]),
+            pending=int(data.pending[i]),
+            projected=int(data.forecast.projected[i]),
+            forecast_below=bool(data.forecast.below[i]) and int(led.minimum[i]) > 0,
+            percent=progress_percent(int(led.total[i]), int(led.minimum[i]), int(led.maximum[i])),
+        )
+        for i, pk in enumerate(data.employee_ids.tolist())
+    ]
+    rows.sort(key=lambda r: (r.status != "kurang", r.total - r.minimum, r.employee.name))
+    if request.GET.get("format") in FORMATS:
+        return table_response(
+            f"jp-tim-{year}",
+            [
+                "nip",
+                "name",
+                "unit",
+                "employment_type",
+                "jp_total",
+                "jp_minimum",
+                "status",
+                "jp_waiting",
+                "jp_projected",
+            ],
+            (
+                [
+                    r.employee.nip,
+                    r.employee.name,
+                    r.employee.unit.name,
+                    r.employee.employment_type,
+                    format_jp(r.total),
+                    format_jp(r.minimum),
+                    r.status,
+                    format_jp(r.pending),
+                    format_jp(r.projected),
+                ]
+                for r in rows
+            ),
+            request.GET["format"],
+        )
+    today = timezone.localdate()
+    return render(
+        request,
+        "learning/team.html",
+        {"rows": rows, "year": year, "years": list(range(today.year + 1, today.year - 5, -1))},
+    )
 
 
 def _admin_agency(request: HttpRequest) -> tuple[Agency, list[Agency]]:
