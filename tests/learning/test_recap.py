@@ -125,7 +125,8 @@ def test_changed_records_get_a_new_code_and_the_old_one_warns(
         rec.certificate_no = "SERT-XYZ"
         rec.save()
     else:
-        Employee.objects.filter(pk=org.staf1.pk).update(nip=org.staf1.nip[:-1] + "9")
+        other_digit = "8" if org.staf1.nip.endswith("9") else "9"  # a different NIP whatever the fixture's
+        Employee.objects.filter(pk=org.staf1.pk).update(nip=org.staf1.nip[:-1] + other_digit)
         org.staf1.refresh_from_db()
     check = recap_check(old.code)
     assert check is not None and not check.matches
