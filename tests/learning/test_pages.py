@@ -68,7 +68,7 @@ def test_pegawai_page_shows_progress_mix_and_records(org: Any, django_assert_max
         resp = c.get(url, {"tahun": YEAR})
     body = resp.content.decode()
     assert resp.status_code == 200
-    assert "16.5" in body and "dari 20 JP" in body  # verified only: 12.5 + 4
+    assert "16,5" in body and "dari 20 JP" in body  # verified only: 12.5 + 4, Indonesian decimal comma
     assert 'style="width:82%"' in body  # 16.5 / 20 rounded
     assert "3 JP menunggu verifikasi" in body
     assert "76%" in body and "24%" in body  # mix: 12.5 formal (10), 4 from others (20)

@@ -40,6 +40,7 @@ from bangkom.learning.services import (
     record_save,
     record_verify,
 )
+from bangkom.learning.templatetags.jp import jp_display
 from bangkom.org.models import Agency, Employee
 from bangkom.org.selectors import employee_get, subordinates_of
 from bangkom.web.downloads import FORMATS, table_response
@@ -102,7 +103,7 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "code": c,
             "label": _mix_label(c),
-            "jp": format_jp(int(data.mix[0][k])),
+            "jp": jp_display(int(data.mix[0][k])),
             "percent": round(100 * float(shares[k])),
             "colour": MIX_COLOURS[c],
         }
@@ -118,16 +119,17 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "year": year,
             "years": list(range(today.year + 1, today.year - 5, -1)),
-            "total": format_jp(total),
-            "minimum": format_jp(minimum),
-            "maximum": format_jp(maximum) if maximum >= 0 else "",
+            "total": jp_display(total),
+            "minimum": jp_display(minimum),
+            "has_minimum": minimum > 0,
+            "maximum": jp_display(maximum) if maximum >= 0 else "",
             "percent": progress_percent(total, minimum, maximum),
             "status": STATUSES[int(led.status[0])],
             "status_label": _status_label(STATUSES[int(led.status[0])]),
-            "shortfall": format_jp(int(led.shortfall[0])),
-            "pending": format_jp(int(data.pending[0])),
-            "planned": format_jp(int(data.planned[0])),
-            "projected": format_jp(int(data.forecast.projected[0])),
+            "shortfall": jp_display(int(led.shortfall[0])),
+            "pending": jp_display(int(data.pending[0])),
+            "planned": jp_display(int(data.planned[0])),
+            "projected": jp_display(int(data.forecast.projected[0])),
             "forecast_below": bool(data.forecast.below[0]) and minimum > 0,
             "is_current_year": year == today.year,
             "mix": mix,
@@ -170,7 +172,7 @@ def _record_form(request: HttpRequest, employee: Employee, record: LearningRecor
                 _("Catatan tersimpan: %(title)s (%(jp)s JP, %(status)s).")
                 % {
                     "title": saved.record.title,
-                    "jp": format_jp(saved.credit.jp),
+                    "jp": jp_display(saved.credit.jp),
                     "status": saved.record.get_status_display(),
                 },
             )
