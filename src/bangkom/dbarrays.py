@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -18,12 +19,18 @@ _NP = {"int8": ">i8", "int4": ">i4", "int2": ">i2"}
 
 
 def fetch_numeric(qs: QuerySet[Any], fields: list[tuple[str, str]], order_by: str = "") -> dict[str, np.ndarray]:
-    """Columns (name, int8|int4|int2) of a queryset (plain fields or annotations) as NumPy arrays."""
+    """Columns (name, int8|int4|int2) of a queryset (plain fields or annotations) as NumPy arrays.
+
+    A queryset that matches nobody by construction (pk__in=[], none()) gives empty columns: Django refuses to
+    compile it (EmptyResultSet)."""
     names = [f for f, _ in fields]
-    inner, params = qs.values(
-        *names, *([order_by] if order_by and order_by not in names else [])
-    ).query.sql_with_params()
     record = np.dtype([(f, _NP[t]) for f, t in fields])
+    try:
+        inner, params = qs.values(
+            *names, *([order_by] if order_by and order_by not in names else [])
+        ).query.sql_with_params()
+    except EmptyResultSet:
+        return {f: np.zeros(0, dtype=_NP[t].replace(">", "<")) for f, t in fields}
     if connection.vendor == "postgresql":
         packed_expr = " || ".join(f"{_SEND[t]}(q.{f}::{t})" for f, t in fields)
         order = f" ORDER BY q.{order_by}" if order_by else ""

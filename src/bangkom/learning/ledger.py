@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
 from django.db.models import BigIntegerField, Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Round
 
@@ -62,15 +61,6 @@ def _hundredths() -> Cast:
     return Cast(Round(F("jp") * 100), BigIntegerField())
 
 
-def _fetch(qs: QuerySet, fields: list[tuple[str, str]], order_by: str = "") -> dict[str, np.ndarray]:
-    """fetch_numeric, or empty columns for a scope that matches nobody by construction (pk__in=[], none()):
-    Django refuses to compile such a query (EmptyResultSet)."""
-    try:
-        return fetch_numeric(qs, fields, order_by=order_by)
-    except EmptyResultSet:
-        return {f: np.zeros(0, dtype=np.int64) for f, _ in fields}
-
-
 def _forms_by_category() -> list[list[int]]:
     rows = list(DevelopmentForm.objects.values_list("id", "mix_category"))
     return [[pk for pk, cat in rows if cat == c] for c in MIX_CATEGORIES]
@@ -85,7 +75,7 @@ def load_year_ledger(
         *[When(employment_type=t, then=Value(i)) for i, t in enumerate(EMPLOYMENT_TYPES)],
         output_field=IntegerField(),
     )
-    emp = _fetch(
+    emp = fetch_numeric(
         staff.annotate(etype=etype), [("id", "int8"), ("unit_id", "int8"), ("etype", "int2")], order_by="id"
     )
     ids = emp["id"]
@@ -113,7 +103,7 @@ def load_year_ledger(
         ("pending", "int8"),
         ("planned", "int8"),
     ]
-    rec = _fetch(grouped, cols)
+    rec = fetch_numeric(grouped, cols)
     at = np.searchsorted(ids, rec["employee_id"]) if n else np.zeros(0, dtype=np.int64)
     mix = np.zeros((n, 3), dtype=np.int64)
     pending = np.zeros(n, dtype=np.int64)
