@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bangkom.competency",
     "bangkom.learning",
     "bangkom.evaluation",
+    "bangkom.planning",
     "bangkom.audit",
     "bangkom.jobs",
     "bangkom.interchange",
