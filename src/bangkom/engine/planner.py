@@ -1,0 +1,891 @@
+"""Budget-optimal development plan (AKPK): who takes which offering, within budget, seats and time.
+
+Pure NumPy + dataclasses; HiGHS (highspy) only for the exact/time-limited MILP used as a reference. No Django
+(DESIGN.md: engine/ is computation on arrays), so the planning job, the tests and the benchmark share one rule.
+
+Model (documented choice; every solver here solves exactly this one):
+- A *candidate* is a pair (pegawai i, offering o) where o raises a competency in which i has a need.
+  Taking it is a 0/1 decision y[i, o]; it closes every need of i that o supports.
+- Value of a candidate = sum over the needs j it closes of weight[j] * min(gap[j], increase[o, c_j]).
+- A need is closed by at most one offering (for every need j: sum of y over candidates closing j <= 1), so a
+  gap is never counted twice; a pegawai takes an offering at most once.
+- Constraints: sum of cost <= budget; participants of o <= seats[o] (negative = unlimited); JP of the plan of
+  pegawai i <= jp_cap[i] (their time this year).
+- Legal minimum (PNS/CPNS, 0 for PPPK): every JP that brings a pegawai below the minimum up to it earns
+  `minimum_bonus` per JP, large enough by default that serving them comes first (lexicographic in practice).
+- 70-20-10 mix (soft): the plan's JP per category should follow `mix_target`; each JP of deviation from the
+  target split costs `mix_penalty`.
+- objective = value + minimum_bonus * JP-towards-minimum - mix_penalty * sum_k |JP_k - target_k * JP|.
+
+The planner (`plan`) relaxes the few coupling rows (budget, seats, mix) with Lagrange multipliers. What is
+left splits per pegawai (a multiple-choice knapsack on their time); its LP value, found by a 1-D convex
+search per pegawai, gives a valid upper bound, and a greedy pass in order of the Lagrangian-reduced values
+(always respecting every constraint) gives the plan. The multipliers follow a subgradient method; the best
+feasible plan and the lowest bound are returned with their gap. `greedy_plan` (value per rupiah) and
+`milp_plan` (the full model in HiGHS, time-limited) are the baselines.
+
+Reasons are codes (translated by the Django layer): a closed need names its assignment; an open need, and
+a pegawai left below the minimum, names why (NEED_REASONS / MINIMUM_REASONS).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MIX_CATEGORIES: tuple[str, ...] = ("70", "20", "10")
+# Why a need is or is not closed by the plan. "value": it could have been served but the plan spent the
+# budget/time/seats on needs worth more (or the solver stopped); the others name the binding limit.
+NEED_REASONS: tuple[str, ...] = ("closed", "no_offering", "seats", "time", "budget", "value")
+CLOSED, NO_OFFERING, SEATS, TIME, BUDGET, VALUE = range(6)
+# Why a pegawai stays below the legal minimum after the plan.
+MINIMUM_REASONS: tuple[str, ...] = ("no_offering", "seats", "time", "budget", "value")
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Employees:
+    """Pegawai, JP in integer hundredths (as in engine/hours).
+
+    jp_current: JP already credited this year [n]; jp_minimum: legal minimum (0 for PPPK) [n];
+    jp_cap: the most JP of development the pegawai can take in the plan this year (time) [n].
+    """
+
+    jp_current: np.ndarray
+    jp_minimum: np.ndarray
+    jp_cap: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.jp_cap)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Competency gaps to close: pegawai index, competency index, gap in levels (>0), weight/priority (>=0)."""
+
+    employee: np.ndarray
+    competency: np.ndarray
+    gap: np.ndarray
+    weight: np.ndarray
+
+    @property
+    def m(self) -> int:
+        return len(self.employee)
+
+
+@dataclass(frozen=True)
+class Offerings:
+    """Catalogue offerings of the year and the competencies they raise.
+
+    form: SIASN form 1-25 [p]; mix: index into MIX_CATEGORIES [p]; jp: JP hundredths per participant [p];
+    cost: rupiah per participant [p] (non-classical ~0: their price is time); seats: [p] (negative = no limit).
+    support_offering / support_competency / support_increase: one row per (offering, competency it raises,
+    levels raised).
+    """
+
+    form: np.ndarray
+    mix: np.ndarray
+    jp: np.ndarray
+    cost: np.ndarray
+    seats: np.ndarray
+    support_offering: np.ndarray
+    support_competency: np.ndarray
+    support_increase: np.ndarray
+
+    @property
+    def p(self) -> int:
+        return len(self.jp)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    budget: float
+    mix_target: tuple[float, float, float] = (0.7, 0.2, 0.1)
+    mix_penalty: float = 0.0  # per JP of deviation from the target split
+    minimum_bonus: float | None = None  # per JP towards the minimum; None: dominate any value per JP
+    time_limit: float = 10.0  # seconds, for the planner's iterations and for milp_plan
+    iterations: int = 60
+    tolerance: float = 0.001  # relative gap at which the planner stops
+    exact_below: int = 20_000  # candidates: below this, an unfinished gap is closed by the exact MILP
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan, its objective, an upper bound and reasons.
+
+    employee, offering: the assignments [a]; closes: CSR (closes_ptr [a+1], closes_need) of the needs each
+    assignment closes (its reason); need_assignment [m]: assignment index or -1; need_reason [m]: index into
+    NEED_REASONS; below_minimum: pegawai still below the legal minimum after the plan, with
+    below_minimum_reason (index into MINIMUM_REASONS). bound = inf when unknown; gap = (bound - objective) /
+    max(|bound|, 1e-9).
+    """
+
+    employee: np.ndarray
+    offering: np.ndarray
+    closes_ptr: np.ndarray
+    closes_need: np.ndarray
+    need_assignment: np.ndarray
+    need_reason: np.ndarray
+    below_minimum: np.ndarray
+    below_minimum_reason: np.ndarray
+    objective: float
+    value: float
+    minimum_jp: float  # JP (not hundredths) of the plan that count towards minimums
+    mix_deviation: float  # JP
+    cost: float
+    jp_by_mix: np.ndarray  # JP per MIX_CATEGORIES [3]
+    bound: float
+    gap: float
+    method: str
+    seconds: float
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --- candidates ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """All (pegawai, offering) pairs worth considering, and which needs each closes (CSR by candidate)."""
+
+    employee: np.ndarray  # [k]
+    offering: np.ndarray  # [k]
+    value: np.ndarray  # float [k]
+    jp: np.ndarray  # JP (float) [k]
+    cost: np.ndarray  # float [k]
+    mix: np.ndarray  # [k]
+    ptr: np.ndarray  # [k+1] into need
+    need: np.ndarray  # needs closed, grouped by candidate
+    primary: np.ndarray  # [k] the need with the largest share of the value (bound's relaxation)
+    need_has_offering: np.ndarray  # bool [m]: some offering raises it at all
+    need_excluded: np.ndarray  # int8 [m]: reason code when every offering for it is excluded up front, else -1
+
+
+def _check(emp: Employees, needs: Needs, off: Offerings) -> None:
+    n, m, p = emp.n, needs.m, off.p
+    for name, arr, size in (
+        ("jp_current", emp.jp_current, n),
+        ("jp_minimum", emp.jp_minimum, n),
+        ("needs.competency", needs.competency, m),
+        ("needs.gap", needs.gap, m),
+        ("needs.weight", needs.weight, m),
+        ("form", off.form, p),
+        ("mix", off.mix, p),
+        ("cost", off.cost, p),
+        ("seats", off.seats, p),
+    ):
+        if len(arr) != size:
+            raise ValueError(f"{name} has {len(arr)} rows, expected {size}")
+    s = len(off.support_offering)
+    if len(off.support_competency) != s or len(off.support_increase) != s:
+        raise ValueError("support_offering, support_competency and support_increase differ in length")
+    if m and (needs.employee.min() < 0 or needs.employee.max() >= n):
+        raise ValueError("needs.employee refers to a pegawai that does not exist")
+    if s and (off.support_offering.min() < 0 or off.support_offering.max() >= p):
+        raise ValueError("support_offering refers to an offering that does not exist")
+    if p and (off.mix.min() < 0 or off.mix.max() > 2):
+        raise ValueError("mix must be 0, 1 or 2 (index into MIX_CATEGORIES)")
+    if p and (np.asarray(off.jp).min() < 0 or np.asarray(off.cost).min() < 0):
+        raise ValueError("JP and cost must not be negative")
+
+
+def candidates(emp: Employees, needs: Needs, off: Offerings, budget: float) -> Candidates:
+    """Join needs with the offerings that raise their competency, one row per (pegawai, offering).
+
+    Pairs that can never be taken alone (seats 0, cost above the whole budget, JP above the pegawai's time,
+    no value) are dropped here, and the need remembers why.
+    """
+    _check(emp, needs, off)
+    m = needs.m
+    s_comp = np.asarray(off.support_competency, dtype=np.int64)
+    order = np.argsort(s_comp, kind="stable")
+    s_comp, s_off = s_comp[order], np.asarray(off.support_offering, dtype=np.int64)[order]
+    s_inc = np.asarray(off.support_increase, dtype=np.int64)[order]
+    n_comp = int(max(s_comp.max(initial=-1), np.asarray(needs.competency).max(initial=-1))) + 1
+    starts = np.searchsorted(s_comp, np.arange(n_comp + 1))
+    nc = np.asarray(needs.competency, dtype=np.int64)
+    cnt = (starts[nc + 1] - starts[nc]) if m else _EMPTY_I
+    need_has = cnt > 0
+    # Expand (need, support row).
+    row_need = np.repeat(np.arange(m, dtype=np.int64), cnt)
+    first = np.repeat(starts[nc] if m else _EMPTY_I, cnt)
+    within = np.arange(len(row_need), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    sup = first + within
+    r_off = s_off[sup]
+    r_emp = np.asarray(needs.employee, dtype=np.int64)[row_need]
+    gap = np.asarray(needs.gap, dtype=np.float64)[row_need]
+    r_val = np.asarray(needs.weight, dtype=np.float64)[row_need] * np.minimum(gap, s_inc[sup])
+    jp = np.asarray(off.jp, dtype=np.float64) / 100.0
+    cost = np.asarray(off.cost, dtype=np.float64)
+    seats = np.asarray(off.seats, dtype=np.int64)
+    cap = np.asarray(emp.jp_cap, dtype=np.float64) / 100.0
+    # Exclusions, in order of what a user can act on first.
+    excl = np.full(len(row_need), -1, dtype=np.int8)
+    excl[r_val <= 0] = VALUE
+    excl[jp[r_off] > cap[r_emp] + 1e-9] = TIME
+    excl[cost[r_off] > budget + 1e-9] = BUDGET
+    excl[seats[r_off] == 0] = SEATS
+    keep = excl < 0
+    need_excluded = np.full(m, -1, dtype=np.int8)
+    if len(row_need):
+        # A need whose every row is excluded: the reason of its "best" row (lowest code = most basic).
+        any_keep = np.bincount(row_need, weights=keep, minlength=m) > 0
+        worst = np.full(m, 127, dtype=np.int64)
+        np.minimum.at(worst, row_need[~keep], excl[~keep].astype(np.int64))
+        need_excluded = np.where(need_has & ~any_keep, worst, -1).astype(np.int8)
+    row_need, r_off, r_emp, r_val = row_need[keep], r_off[keep], r_emp[keep], r_val[keep]
+    # Group rows into (pegawai, offering) candidates.
+    key = r_emp * max(off.p, 1) + r_off
+    # One row per (need, offering): an offering listed twice for one competency counts its best increase.
+    order = np.lexsort((-r_val, row_need, key))
+    key, row_need, r_off, r_emp, r_val = key[order], row_need[order], r_off[order], r_emp[order], r_val[order]
+    first_row = np.ones(len(key), dtype=bool)
+    first_row[1:] = (key[1:] != key[:-1]) | (row_need[1:] != row_need[:-1])
+    key, row_need, r_off, r_emp, r_val = (a[first_row] for a in (key, row_need, r_off, r_emp, r_val))
+    order = np.lexsort((-r_val, key))
+    key, row_need, r_off, r_emp, r_val = key[order], row_need[order], r_off[order], r_emp[order], r_val[order]
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    heads = np.flatnonzero(new)
+    ptr = np.append(heads, len(key)).astype(np.int64)
+    value = np.add.reduceat(r_val, heads) if len(heads) else _EMPTY_F
+    c_off = r_off[heads]
+    return Candidates(
+        employee=r_emp[heads],
+        offering=c_off,
+        value=value,
+        jp=jp[c_off],
+        cost=cost[c_off],
+        mix=np.asarray(off.mix, dtype=np.int64)[c_off],
+        ptr=ptr,
+        need=row_need,
+        primary=row_need[heads],  # rows sorted by value within a candidate: the first is the largest
+        need_has_offering=need_has,
+        need_excluded=need_excluded,
+    )
+
+
+# --- evaluation ------------------------------------------------------------------------------------------
+
+
+def _minimum_bonus(settings: PlanSettings, cand: Candidates) -> float:
+    if settings.minimum_bonus is not None:
+        return float(settings.minimum_bonus)
+    if not len(cand.value):
+        return 1.0
+    per_jp = cand.value / np.maximum(cand.jp, 1e-2)
+    # Dominates the value per JP of any candidate, and the mix penalty, so the minimum comes first.
+    return float(10.0 * (per_jp.max() + 2.0 * settings.mix_penalty) + 1.0)
+
+
+def _shortfall(emp: Employees) -> np.ndarray:
+    return np.maximum(np.asarray(emp.jp_minimum, np.float64) - np.asarray(emp.jp_current, np.float64), 0) / 100
+
+
+def evaluate(
+    chosen: np.ndarray, cand: Candidates, emp: Employees, settings: PlanSettings, bonus: float
+) -> tuple[float, float, float, float, float, np.ndarray]:
+    """objective, value, JP towards minimums, mix deviation (JP), cost, JP per category of chosen candidates."""
+    sel = np.asarray(chosen, dtype=np.int64)
+    value = float(cand.value[sel].sum())
+    jp_emp = np.bincount(cand.employee[sel], weights=cand.jp[sel], minlength=emp.n)
+    towards = float(np.minimum(jp_emp, _shortfall(emp)).sum())
+    by_mix = np.bincount(cand.mix[sel], weights=cand.jp[sel], minlength=3)[:3]
+    dev = float(np.abs(by_mix - np.asarray(settings.mix_target) * by_mix.sum()).sum())
+    cost = float(cand.cost[sel].sum())
+    return value + bonus * towards - settings.mix_penalty * dev, value, towards, dev, cost, by_mix
+
+
+def check_plan(plan: Plan, emp: Employees, needs: Needs, off: Offerings, budget: float) -> list[str]:
+    """Every constraint the plan breaks (empty when it is feasible); used by the tests and the bench."""
+    errors: list[str] = []
+    e, o = plan.employee, plan.offering
+    if len(set(zip(e.tolist(), o.tolist(), strict=True))) != len(e):
+        errors.append("a pegawai takes one offering twice")
+    cost = float(np.asarray(off.cost, np.float64)[o].sum())
+    if cost > budget * (1 + 1e-9) + 1e-6:
+        errors.append(f"cost {cost} over budget {budget}")
+    use = np.bincount(o, minlength=off.p)
+    seats = np.asarray(off.seats)
+    if np.any((seats >= 0) & (use > seats)):
+        errors.append("seats exceeded")
+    jp = np.bincount(e, weights=np.asarray(off.jp, np.float64)[o], minlength=emp.n)
+    if np.any(jp > np.asarray(emp.jp_cap, np.float64) + 1e-6):
+        errors.append("JP cap exceeded")
+    closed = plan.need_assignment[plan.need_assignment >= 0]
+    if len(np.unique(plan.closes_need)) != len(plan.closes_need):
+        errors.append("a need is closed twice")
+    if len(closed) != len(plan.closes_need):
+        errors.append("need_assignment disagrees with closes")
+    # Each closing is legitimate: same pegawai, and the offering raises the need's competency.
+    supp = set(zip(np.asarray(off.support_offering).tolist(), np.asarray(off.support_competency).tolist(),
+                   strict=True))
+    for a in range(len(e)):
+        for j in plan.closes_need[plan.closes_ptr[a] : plan.closes_ptr[a + 1]].tolist():
+            if needs.employee[j] != e[a] or (int(o[a]), int(needs.competency[j])) not in supp:
+                errors.append(f"assignment {a} claims need {j} it cannot close")
+    return errors
+
+
+# --- greedy core -----------------------------------------------------------------------------------------
+
+
+def _greedy(
+    order: np.ndarray,
+    cand: Candidates,
+    emp: Employees,
+    off: Offerings,
+    budget: float,
+    start: np.ndarray | None = None,
+    stop_at: float | None = None,
+) -> np.ndarray:
+    """Take candidates in the given order whenever every constraint still allows it; returns chosen indices.
+
+    `start` is a feasible set kept first (chosen candidates carried over).
+    """
+    remaining_seats = np.where(np.asarray(off.seats) < 0, np.iinfo(np.int64).max, off.seats).astype(np.int64)
+    time_left = (np.asarray(emp.jp_cap, np.float64) / 100.0).tolist()
+    seats_l = remaining_seats.tolist()
+    taken = np.zeros(len(cand.need) and int(cand.need.max()) + 1, dtype=bool).tolist()
+    left = float(budget)
+    emp_l, off_l, jp_l, cost_l = cand.employee.tolist(), cand.offering.tolist(), cand.jp.tolist(), cand.cost.tolist()
+    ptr_l, need_l = cand.ptr.tolist(), cand.need.tolist()
+    chosen: list[int] = []
+    seq = order.tolist() if start is None else np.concatenate([start, order]).tolist()
+    is_chosen = np.zeros(len(cand.value), dtype=bool).tolist()
+    for k in seq:
+        if is_chosen[k]:
+            continue
+        c = cost_l[k]
+        if c > left + 1e-6:
+            continue
+        o = off_l[k]
+        if seats_l[o] <= 0:
+            continue
+        i = emp_l[k]
+        t = jp_l[k]
+        if t > time_left[i] + 1e-9:
+            continue
+        nd = need_l[ptr_l[k] : ptr_l[k + 1]]
+        if any(taken[j] for j in nd):
+            continue
+        for j in nd:
+            taken[j] = True
+        left -= c
+        seats_l[o] -= 1
+        time_left[i] -= t
+        is_chosen[k] = True
+        chosen.append(k)
+        if stop_at is not None and left <= stop_at:
+            break
+    return np.asarray(chosen, dtype=np.int64)
+
+
+# --- result assembly -------------------------------------------------------------------------------------
+
+
+def _assemble(
+    chosen: np.ndarray,
+    cand: Candidates,
+    emp: Employees,
+    needs: Needs,
+    off: Offerings,
+    settings: PlanSettings,
+    bonus: float,
+    bound: float,
+    method: str,
+    t0: float,
+    notes: list[str],
+) -> Plan:
+    chosen = np.sort(np.asarray(chosen, dtype=np.int64))
+    obj, value, towards, dev, cost, by_mix = evaluate(chosen, cand, emp, settings, bonus)
+    m = needs.m
+    lens = cand.ptr[chosen + 1] - cand.ptr[chosen]
+    closes_ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
+    idx = np.repeat(cand.ptr[chosen], lens) + (np.arange(int(lens.sum())) - np.repeat(closes_ptr[:-1], lens))
+    closes_need = cand.need[idx] if len(idx) else _EMPTY_I
+    need_assignment = np.full(m, -1, dtype=np.int64)
+    need_assignment[closes_need] = np.repeat(np.arange(len(chosen)), lens)
+    reason = _open_reasons(chosen, cand, emp, needs, off, settings.budget, need_assignment)
+    # Pegawai still below the minimum.
+    sf = _shortfall(emp)
+    jp_emp = np.bincount(cand.employee[chosen], weights=cand.jp[chosen], minlength=emp.n)
+    below = np.flatnonzero(jp_emp < sf - 1e-9)
+    below_reason = _minimum_reasons(below, chosen, cand, emp, off, settings.budget, reason, needs)
+    gap = (bound - obj) / max(abs(bound), 1e-9) if np.isfinite(bound) else float("inf")
+    return Plan(
+        employee=cand.employee[chosen],
+        offering=cand.offering[chosen],
+        closes_ptr=closes_ptr,
+        closes_need=closes_need,
+        need_assignment=need_assignment,
+        need_reason=reason,
+        below_minimum=below,
+        below_minimum_reason=below_reason,
+        objective=obj,
+        value=value,
+        minimum_jp=towards,
+        mix_deviation=dev,
+        cost=cost,
+        jp_by_mix=by_mix,
+        bound=bound,
+        gap=max(gap, 0.0),
+        method=method,
+        seconds=time.perf_counter() - t0,
+        notes=tuple(notes),
+    )
+
+
+def _state(chosen: np.ndarray, cand: Candidates, emp: Employees, off: Offerings, budget: float) -> tuple[
+    np.ndarray, np.ndarray, float
+]:
+    seats = np.asarray(off.seats, dtype=np.float64)
+    seats_left = np.where(seats < 0, np.inf, seats - np.bincount(cand.offering[chosen], minlength=off.p))
+    time_left = np.asarray(emp.jp_cap, np.float64) / 100 - np.bincount(
+        cand.employee[chosen], weights=cand.jp[chosen], minlength=emp.n
+    )
+    return seats_left, time_left, float(budget - cand.cost[chosen].sum())
+
+
+def _candidate_blocker(
+    cand: Candidates, seats_left: np.ndarray, time_left: np.ndarray, budget_left: float, need_open: np.ndarray
+) -> np.ndarray:
+    """Per candidate, the first limit that stops adding it now (seats, time, budget), VALUE if none does."""
+    code = np.full(len(cand.value), VALUE, dtype=np.int8)
+    code[cand.cost > budget_left + 1e-6] = BUDGET
+    code[cand.jp > time_left[cand.employee] + 1e-9] = TIME
+    code[seats_left[cand.offering] <= 0] = SEATS
+    # A candidate some of whose needs are already closed cannot be added as such either.
+    ok = need_open[cand.need]
+    all_open = np.logical_and.reduceat(ok, cand.ptr[:-1]) if len(cand.value) else np.zeros(0, dtype=bool)
+    code[~all_open] = VALUE
+    return code
+
+
+def _open_reasons(
+    chosen: np.ndarray,
+    cand: Candidates,
+    emp: Employees,
+    needs: Needs,
+    off: Offerings,
+    budget: float,
+    need_assignment: np.ndarray,
+) -> np.ndarray:
+    m = needs.m
+    reason = np.full(m, VALUE, dtype=np.int8)
+    reason[~cand.need_has_offering] = NO_OFFERING
+    reason[cand.need_excluded >= 0] = cand.need_excluded[cand.need_excluded >= 0]
+    reason[need_assignment >= 0] = CLOSED
+    if not len(cand.value):
+        return reason
+    seats_left, time_left, budget_left = _state(chosen, cand, emp, off, budget)
+    code = _candidate_blocker(cand, seats_left, time_left, budget_left, need_assignment < 0)
+    # For each open need, the reason of its least-blocked candidate (VALUE < BUDGET < TIME < SEATS order of
+    # "how close it was"): the smallest among (VALUE=5 -> 0, BUDGET -> 1, TIME -> 2, SEATS -> 3).
+    rank = np.array([9, 9, 3, 2, 1, 0], dtype=np.int64)[code]
+    row_rank = np.repeat(rank, cand.ptr[1:] - cand.ptr[:-1])
+    best = np.full(m, 99, dtype=np.int64)
+    np.minimum.at(best, cand.need, row_rank)
+    back = np.array([VALUE, BUDGET, TIME, SEATS], dtype=np.int8)
+    open_with = (need_assignment < 0) & (best < 99)
+    reason[open_with] = back[best[open_with]]
+    return reason
+
+
+def _minimum_reasons(
+    below: np.ndarray,
+    chosen: np.ndarray,
+    cand: Candidates,
+    emp: Employees,
+    off: Offerings,
+    budget: float,
+    need_reason: np.ndarray,
+    needs: Needs,
+) -> np.ndarray:
+    """For each pegawai left below the minimum: no offering at all, else the limit that stopped more JP."""
+    out = np.full(len(below), MINIMUM_REASONS.index("no_offering"), dtype=np.int8)
+    if not len(below):
+        return out
+    seats_left, time_left, budget_left = _state(chosen, cand, emp, off, budget)
+    # Any JP at all (even through a need already closed) would help the minimum: check all candidates.
+    code = _candidate_blocker(cand, seats_left, time_left, budget_left, np.ones(needs.m, dtype=bool))
+    is_chosen = np.zeros(len(cand.value), dtype=bool)
+    is_chosen[chosen] = True
+    rank = np.array([9, 9, 3, 2, 1, 0], dtype=np.int64)[code]
+    rank[is_chosen] = 99
+    best = np.full(emp.n, 99, dtype=np.int64)
+    np.minimum.at(best, cand.employee, rank)
+    # No candidate at all: fall back to the reasons of their needs (e.g. everything over budget or full).
+    need_best = np.full(emp.n, 99, dtype=np.int64)
+    nr_rank = np.array([99, 99, 3, 2, 1, 0], dtype=np.int64)[need_reason]
+    np.minimum.at(need_best, np.asarray(needs.employee, dtype=np.int64), nr_rank)
+    best = np.where(best < 99, best, need_best)
+    # Time is binding whenever the pegawai's whole cap is below their shortfall.
+    back = np.array(
+        [MINIMUM_REASONS.index(r) for r in ("value", "budget", "time", "seats")], dtype=np.int8
+    )
+    b = best[below]
+    out = np.where(b < 99, back[np.minimum(b, 3)], out).astype(np.int8)
+    short_cap = (np.asarray(emp.jp_cap, np.float64)[below] / 100) < _shortfall(emp)[below] - 1e-9
+    out[short_cap & (b >= 99)] = MINIMUM_REASONS.index("time")
+    return out
+
+
+def _notes(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings, cand: Candidates) -> list[str]:
+    notes = []
+    if emp.n == 0:
+        notes.append("no_pegawai")
+    if needs.m == 0:
+        notes.append("no_needs")
+    if off.p == 0:
+        notes.append("no_offerings")
+    if settings.budget <= 0:
+        notes.append("zero_budget")
+    if needs.m and not cand.need_has_offering.any():
+        notes.append("no_offering_for_any_need")
+    if off.p and np.all(np.asarray(off.seats) == 0):
+        notes.append("no_seats")
+    return notes
+
+
+# --- baselines -------------------------------------------------------------------------------------------
+
+
+def greedy_plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -> Plan:
+    """Baseline: value (with the minimum bonus) per rupiah, best first, every constraint respected."""
+    t0 = time.perf_counter()
+    cand = candidates(emp, needs, off, settings.budget)
+    bonus = _minimum_bonus(settings, cand)
+    sf = _shortfall(emp)
+    worth = cand.value + bonus * np.minimum(cand.jp, sf[cand.employee])
+    order = np.lexsort((-worth, -worth / np.maximum(cand.cost, 1.0)))
+    chosen = _greedy(order, cand, emp, off, settings.budget)
+    return _assemble(chosen, cand, emp, needs, off, settings, bonus, float("inf"), "greedy", t0,
+                     _notes(emp, needs, off, settings, cand))
+
+
+def milp_plan(
+    emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings, time_limit: float | None = None
+) -> Plan:
+    """The full model in HiGHS (exact when it finishes; bound = HiGHS's dual bound). For tests and the bench."""
+    t0 = time.perf_counter()
+    cand = candidates(emp, needs, off, settings.budget)
+    notes = _notes(emp, needs, off, settings, cand)
+    bonus = _minimum_bonus(settings, cand)
+    if len(cand.value) == 0:
+        return _assemble(_EMPTY_I, cand, emp, needs, off, settings, bonus, 0.0, "milp", t0, notes)
+    limit = float(time_limit if time_limit is not None else settings.time_limit)
+    chosen, bound = _milp(cand, emp, needs, off, settings, bonus, limit)
+    if chosen is None:
+        chosen = _EMPTY_I
+        notes.append("milp_no_feasible_plan")
+    return _assemble(chosen, cand, emp, needs, off, settings, bonus, bound, "milp", t0, notes)
+
+
+def _milp(
+    cand: Candidates,
+    emp: Employees,
+    needs: Needs,
+    off: Offerings,
+    settings: PlanSettings,
+    bonus: float,
+    time_limit: float,
+    start: np.ndarray | None = None,
+) -> tuple[np.ndarray | None, float]:
+    """Chosen candidates (None when HiGHS found no feasible plan in time) and HiGHS's upper bound."""
+    import highspy
+
+    k = len(cand.value)
+    sf = _shortfall(emp)
+    below = np.flatnonzero(sf > 0)
+    n_b = len(below)
+    # Columns: y [k] binary, s [n_b] JP towards minimum, d+ d- [3] mix deviation.
+    n_col = k + n_b + 6
+    cols_cost = np.concatenate([-cand.value, -bonus * np.ones(n_b), settings.mix_penalty * np.ones(6)])
+    lower = np.zeros(n_col)
+    upper = np.concatenate([np.ones(k), sf[below], np.full(6, np.inf)])
+    rows_i: list[np.ndarray] = []
+    rows_j: list[np.ndarray] = []
+    rows_v: list[np.ndarray] = []
+    lo: list[np.ndarray] = []
+    hi: list[np.ndarray] = []
+    r = 0
+
+    def add(ri: np.ndarray, cj: np.ndarray, v: np.ndarray, n_rows: int, rl: np.ndarray, ru: np.ndarray) -> None:
+        nonlocal r
+        rows_i.append(ri + r)
+        rows_j.append(cj)
+        rows_v.append(v)
+        lo.append(rl)
+        hi.append(ru)
+        r += n_rows
+
+    ar = np.arange(k)
+    add(np.zeros(k, np.int64), ar, cand.cost, 1, np.array([-np.inf]), np.array([settings.budget]))
+    seats = np.asarray(off.seats, np.float64)
+    lim = np.flatnonzero(seats >= 0)
+    pos = np.full(off.p, -1)
+    pos[lim] = np.arange(len(lim))
+    sk = pos[cand.offering] >= 0
+    add(pos[cand.offering][sk], ar[sk], np.ones(int(sk.sum())), len(lim), np.full(len(lim), -np.inf), seats[lim])
+    cap = np.asarray(emp.jp_cap, np.float64) / 100
+    add(cand.employee, ar, cand.jp, emp.n, np.full(emp.n, -np.inf), cap)
+    lens = cand.ptr[1:] - cand.ptr[:-1]
+    add(cand.need, np.repeat(ar, lens), np.ones(len(cand.need)), needs.m, np.full(needs.m, -np.inf),
+        np.ones(needs.m))
+    # s_b <= JP of pegawai b:  s_b - sum jp y <= 0
+    bpos = np.full(emp.n, -1)
+    bpos[below] = np.arange(n_b)
+    in_b = bpos[cand.employee] >= 0
+    add(np.concatenate([bpos[cand.employee][in_b], np.arange(n_b)]),
+        np.concatenate([ar[in_b], k + np.arange(n_b)]),
+        np.concatenate([-cand.jp[in_b], np.ones(n_b)]), n_b, np.full(n_b, -np.inf), np.zeros(n_b))
+    # Mix: JP_c - t_c * JP_total - d+_c + d-_c = 0
+    t = np.asarray(settings.mix_target, np.float64)
+    for c in range(3):
+        coef = (cand.mix == c) * cand.jp - t[c] * cand.jp
+        nz = np.flatnonzero(coef)
+        add(np.zeros(len(nz) + 2, np.int64), np.concatenate([nz, [k + n_b + c, k + n_b + 3 + c]]),
+            np.concatenate([coef[nz], [-1.0, 1.0]]), 1, np.zeros(1), np.zeros(1))
+    ri, cj, vv = np.concatenate(rows_i), np.concatenate(rows_j), np.concatenate(rows_v)
+    order = np.lexsort((ri, cj))
+    ri, cj, vv = ri[order], cj[order], vv[order]
+    col_start = np.searchsorted(cj, np.arange(n_col + 1))
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_col
+    lp.num_row_ = r
+    lp.col_cost_ = cols_cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.concatenate(lo)
+    lp.row_upper_ = np.concatenate(hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = col_start.astype(np.int32)
+    lp.a_matrix_.index_ = ri.astype(np.int32)
+    lp.a_matrix_.value_ = vv
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * k + [highspy.HighsVarType.kContinuous] * (n_b + 6)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h.passModel(lp)
+    if start is not None:
+        x0 = np.zeros(n_col)
+        x0[start] = 1.0
+        jp_emp = np.bincount(cand.employee[start], weights=cand.jp[start], minlength=emp.n)
+        x0[k : k + n_b] = np.minimum(jp_emp[below], sf[below])
+        z = np.bincount(cand.mix[start], weights=cand.jp[start], minlength=3)[:3]
+        z = z - t * z.sum()
+        x0[k + n_b : k + n_b + 3] = np.maximum(z, 0)
+        x0[k + n_b + 3 :] = np.maximum(-z, 0)
+        sol = highspy.HighsSolution()
+        sol.col_value = x0.tolist()
+        h.setSolution(sol)
+    h.run()
+    info = h.getInfo()
+    bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else float("inf")
+    if info.primal_solution_status == 2:  # feasible point found
+        x = np.asarray(h.getSolution().col_value)[:k]
+        return np.flatnonzero(x > 0.5), bound
+    return None, bound
+
+
+# --- Lagrangian planner ----------------------------------------------------------------------------------
+
+
+class _BoundModel:
+    """Per-pegawai LP bound of the problem with budget, seats and mix priced out.
+
+    Within a pegawai, each candidate belongs only to the group of its primary need (dropping the other
+    at-most-one rows only enlarges the feasible set, so the bound stays valid). The pegawai's LP
+    (multiple-choice knapsack on time, plus the concave minimum bonus) equals, by LP duality,
+    min over theta >= -bonus of  const(theta) + sum over groups of max(0, max_o (r_o - theta * jp_o)),
+    a convex 1-D function, minimised per pegawai by bisection on its subgradient.
+    """
+
+    def __init__(self, cand: Candidates, emp: Employees, bonus: float) -> None:
+        order = np.lexsort((cand.primary, cand.employee))
+        self.order = order
+        self.emp = cand.employee[order]
+        self.jp = cand.jp[order]
+        g = cand.primary[order]
+        new = np.ones(len(g), dtype=bool)
+        new[1:] = g[1:] != g[:-1]
+        self.heads = np.flatnonzero(new)
+        self.group = np.cumsum(new) - 1
+        self.group_emp = self.emp[self.heads] if len(self.heads) else _EMPTY_I
+        self.n = emp.n
+        self.cap = np.asarray(emp.jp_cap, np.float64) / 100
+        self.sf = _shortfall(emp)
+        self.bonus = bonus
+        self.theta = np.zeros(emp.n)
+
+    def _const(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cap, sf, b = self.cap, self.sf, self.bonus
+        # alpha = max(0, -theta) when cap >= sf, else bonus.
+        big = cap >= sf
+        alpha = np.where(big, np.maximum(0.0, -theta), b)
+        const = (theta + alpha) * cap + (b - alpha) * sf
+        slope = np.where(big, np.where(theta > 0, cap, sf), cap)
+        return const, slope
+
+    def solve(self, reduced: np.ndarray, steps: int = 30) -> tuple[float, np.ndarray, np.ndarray]:
+        """Bound value, per-candidate selection (0/1 in original order) and per-pegawai theta."""
+        r = reduced[self.order]
+        if not len(r):
+            const, _ = self._const(np.zeros(self.n))
+            return float(const.sum()), np.zeros(0), np.zeros(self.n)
+        lo = np.full(self.n, -self.bonus)
+        ratio = r / np.maximum(self.jp, 1e-9)
+        hi = np.zeros(self.n)
+        np.maximum.at(hi, self.emp, np.maximum(ratio, 0.0))
+        hi += 1e-9
+        jp_pos = self.jp > 0
+        for _ in range(steps):
+            mid = 0.5 * (lo + hi)
+            v = r - mid[self.emp] * self.jp
+            gmax = np.maximum.reduceat(v, self.heads)
+            sel = (v >= gmax[self.group]) & (v > 0) & jp_pos
+            used = np.bincount(self.emp[sel], weights=self.jp[sel], minlength=self.n)
+            _, slope = self._const(mid)
+            up = slope - used >= 0  # subgradient >= 0: minimum lies left
+            hi = np.where(up, mid, hi)
+            lo = np.where(up, lo, mid)
+        best_val = np.full(self.n, np.inf)
+        best_theta = hi.copy()
+        for th in (lo, hi):
+            v = r - th[self.emp] * self.jp
+            gmax = np.maximum.reduceat(v, self.heads)
+            const, _ = self._const(th)
+            val = const + np.bincount(self.group_emp, weights=np.maximum(gmax, 0.0), minlength=self.n)
+            better = val < best_val
+            best_val = np.where(better, val, best_val)
+            best_theta = np.where(better, th, best_theta)
+        v = r - best_theta[self.emp] * self.jp
+        gmax = np.maximum.reduceat(v, self.heads)
+        sel = (v >= gmax[self.group]) & (v > 0)
+        x = np.zeros(len(r))
+        x[self.order] = sel
+        return float(best_val.sum()), x, best_theta
+
+
+def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -> Plan:
+    """The budget-optimal plan: Lagrangian relaxation of budget, seats and mix; greedy repair; bound and gap."""
+    t0 = time.perf_counter()
+    deadline = t0 + settings.time_limit
+    cand = candidates(emp, needs, off, settings.budget)
+    notes = _notes(emp, needs, off, settings, cand)
+    bonus = _minimum_bonus(settings, cand)
+    k = len(cand.value)
+    if k == 0:
+        return _assemble(_EMPTY_I, cand, emp, needs, off, settings, bonus, 0.0, "lagrangian", t0, notes)
+    model = _BoundModel(cand, emp, bonus)
+    sf = _shortfall(emp)
+    budget = float(settings.budget)
+    seats = np.asarray(off.seats, np.float64)
+    limited = seats >= 0
+    seat_cap = np.where(limited, seats, 0.0)
+    rho = float(settings.mix_penalty)
+    t = np.asarray(settings.mix_target, np.float64)
+    mix_coef = np.eye(3)[cand.mix] * cand.jp[:, None] - t[None, :] * cand.jp[:, None]  # [k, 3]
+    worth_min = bonus * np.minimum(cand.jp, sf[cand.employee])
+
+    def lagrangian(lam: float, mu: np.ndarray, pi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        red = cand.value - lam * cand.cost - mu[cand.offering] - mix_coef @ pi
+        val, x, _ = model.solve(red)
+        return val + lam * budget + float(mu @ seat_cap), x, red
+
+    def primal(red: np.ndarray) -> np.ndarray:
+        # Reduced value, with the minimum bonus for the JP that it brings (what the bound's theta prices).
+        score = red + worth_min
+        order = np.argsort(-score, kind="stable")
+        order = order[score[order] > 0]
+        return _greedy(order, cand, emp, off, budget)
+
+    best_obj, best_chosen = -np.inf, _EMPTY_I
+    best_bound = np.inf
+
+    def consider(chosen: np.ndarray) -> None:
+        nonlocal best_obj, best_chosen
+        obj = evaluate(chosen, cand, emp, settings, bonus)[0]
+        if obj > best_obj:
+            best_obj, best_chosen = obj, chosen
+
+    mu = np.zeros(off.p)
+    pi = np.zeros(3)
+    # 1) Budget multiplier by bisection: the relaxed plan's cost meets the budget.
+    lam_lo, lam_hi = 0.0, 0.0
+    val0, x0, red0 = lagrangian(0.0, mu, pi)
+    best_bound = min(best_bound, val0)
+    consider(primal(red0))
+    lam = 0.0
+    if float(cand.cost @ x0) > budget:
+        pos_cost = cand.cost > 0
+        lam_hi = float(np.max((cand.value[pos_cost] + worth_min[pos_cost]) / cand.cost[pos_cost])) if pos_cost.any() \
+            else 0.0
+        for _ in range(30):
+            lam = 0.5 * (lam_lo + lam_hi)
+            val, x, _ = lagrangian(lam, mu, pi)
+            best_bound = min(best_bound, val)
+            if float(cand.cost @ x) > budget:
+                lam_lo = lam
+            else:
+                lam_hi = lam
+            if lam_hi - lam_lo < 1e-7 * max(lam_hi, 1e-12) or time.perf_counter() > deadline:
+                break
+        lam = lam_hi
+    # 2) Subgradient on all multipliers (Polyak steps towards the best plan's objective).
+    scale = 2.0
+    stall = 0
+    for it in range(settings.iterations):
+        if time.perf_counter() > deadline:
+            notes.append("time_limit")
+            break
+        val, x, red = lagrangian(lam, mu, pi)
+        if val < best_bound - 1e-9:
+            best_bound = val
+            stall = 0
+        else:
+            stall += 1
+            if stall >= 5:
+                scale *= 0.5
+                stall = 0
+        if it % 3 == 0 or it == settings.iterations - 1:
+            consider(primal(red))
+        if best_bound - best_obj <= settings.tolerance * max(abs(best_bound), 1e-9):
+            break
+        g_lam = budget - float(cand.cost @ x)
+        use = np.bincount(cand.offering, weights=x, minlength=off.p)
+        g_mu = np.where(limited, seat_cap - use, 0.0)
+        g_pi = -(mix_coef.T @ x)
+        # Projected direction: components that would leave the feasible box do not count in the norm.
+        g_lam_p = g_lam if (lam > 0 or g_lam < 0) else 0.0
+        g_mu_p = np.where((mu > 0) | (g_mu < 0), g_mu, 0.0)
+        g_pi_p = np.where(((pi > -rho) | (g_pi > 0)) & ((pi < rho) | (g_pi < 0)), g_pi, 0.0)
+        norm = g_lam_p**2 + float(g_mu_p @ g_mu_p) + float(g_pi_p @ g_pi_p)
+        if norm <= 0:
+            break
+        step = scale * (val - best_obj) / norm
+        lam = max(0.0, lam - step * g_lam)
+        mu = np.maximum(0.0, mu - step * g_mu)
+        pi = np.clip(pi - step * g_pi, -rho, rho)
+    # 3) Final fill: whatever capacity the best plan leaves, by plain value.
+    fill_order = np.argsort(-(cand.value + worth_min), kind="stable")
+    consider(_greedy(fill_order, cand, emp, off, budget, start=best_chosen))
+    # 4) Small instances have a real integrality gap that no relaxation closes: there the exact MILP is
+    # cheap, so it finishes the job (warm-started with the best plan) within the time left.
+    left = deadline - time.perf_counter()
+    if best_bound - best_obj > settings.tolerance * max(abs(best_bound), 1e-9) and k <= settings.exact_below \
+            and left > 0:
+        chosen, bound = _milp(cand, emp, needs, off, settings, bonus, left, start=best_chosen)
+        if chosen is not None:
+            consider(chosen)
+        best_bound = min(best_bound, bound)
+        notes.append("exact_milp")
+    return _assemble(best_chosen, cand, emp, needs, off, settings, bonus, float(best_bound), "lagrangian", t0,
+                     notes)
