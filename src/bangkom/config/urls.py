@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("bangkom.learning.urls")),
     path("", include("bangkom.learning.recap_urls")),
+    path("", include("bangkom.planning.urls")),
     path("", include("bangkom.web.urls")),
 ]

@@ -116,3 +116,13 @@ def offerings_visible_to(user: Any, *, active_only: bool = True) -> QuerySet[Off
 
 def offering_get(user: Any, pk: int) -> Offering | None:
     return offerings_visible_to(user, active_only=False).filter(pk=pk).first()
+
+
+def need_counts(user: Any, akpk: Akpk) -> dict[str, dict[str, int]]:
+    """Need rows of the AKPK within the user's scope, by status and by source (one grouped query)."""
+    out: dict[str, dict[str, int]] = {"status": {}, "source": {}}
+    rows = needs_visible_to(user, akpk=akpk).values("status", "source").annotate(n=Count("id")).order_by()
+    for r in rows:
+        out["status"][r["status"]] = out["status"].get(r["status"], 0) + r["n"]
+        out["source"][r["source"]] = out["source"].get(r["source"], 0) + r["n"]
+    return out

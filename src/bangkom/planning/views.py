@@ -1,0 +1,69 @@
+"""The admin instansi's AKPK page: aggregated needs per unit kerja and competency, with CSV/XLSX downloads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bangkom.accounts.roles import roles_for
+from bangkom.org.models import Agency
+from bangkom.planning.models import Akpk, NeedSource, NeedStatus
+from bangkom.planning.selectors import need_aggregates, need_counts
+from bangkom.web.downloads import FORMATS, table_response
+
+
+@login_required
+def akpk_view(request: HttpRequest) -> HttpResponse:
+    roles = roles_for(request.user)
+    if not roles.is_admin_instansi:
+        raise PermissionDenied
+    agencies = list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
+    chosen = request.GET.get("instansi", "")
+    agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
+    if agency is None:
+        raise Http404
+    akpks = list(Akpk.objects.filter(agency=agency).order_by("-year"))
+    raw = request.GET.get("akpk", "")
+    akpk = next((a for a in akpks if str(a.pk) == raw), None) if raw else (akpks[0] if akpks else None)
+    if raw and akpk is None:
+        raise Http404
+    by_unit = request.GET.get("per", "unit") != "kompetensi"
+    rows = need_aggregates(request.user, akpk, by_unit=by_unit) if akpk is not None else []
+    fmt = request.GET.get("format", "")
+    if akpk is not None and fmt in FORMATS:
+        header = ["competency_code", "competency_name", "employees", "needs", "mean_gap"]
+        if by_unit:
+            header = ["unit_code", "unit_name", *header]
+        return table_response(
+            f"akpk-{agency.code}-{akpk.year}{'' if by_unit else '-kompetensi'}",
+            header,
+            (
+                [
+                    *([r.unit_code, r.unit_name] if by_unit else []),
+                    r.competency_code,
+                    r.competency_name,
+                    r.employees,
+                    r.needs,
+                    "" if r.mean_gap is None else f"{r.mean_gap:.2f}",
+                ]
+                for r in rows
+            ),
+            fmt,
+        )
+    counts = need_counts(request.user, akpk) if akpk is not None else {"status": {}, "source": {}}
+    return render(
+        request,
+        "planning/akpk.html",
+        {
+            "agency": agency,
+            "agencies": agencies,
+            "akpks": akpks,
+            "akpk": akpk,
+            "rows": rows,
+            "by_unit": by_unit,
+            "status_counts": [(label, counts["status"].get(value, 0)) for value, label in NeedStatus.choices],
+            "source_counts": [(label, counts["source"].get(value, 0)) for value, label in NeedSource.choices],
+        },
+    )
