@@ -57,6 +57,7 @@ BAD: list[tuple[dict[str, Any], set[str]]] = [
     ({"modality": "satelit"}, {"modality"}),
     ({"eligible_position_kinds": ["menteri"]}, {"eligible_position_kinds"}),
     ({"min_level": 6}, {"min_level"}),
+    ({"min_level": "dua"}, {"min_level"}),
     ({"competencies": [(None, 1)]}, {"competencies"}),
     ({"competencies": [("M.1", 0)]}, {"competencies"}),
     ({"competencies": [("M.1", 5)]}, {"competencies"}),
@@ -108,6 +109,7 @@ def test_save_edit_and_visibility(plan: Plan) -> None:
         ),
     )
     assert national.seats is None and national.start_date is None
+    assert offering_save(actor=users["admin_a"], data=offering_data(plan, min_level="2"), offering=own).min_level == 2
 
     edited = offering_save(
         actor=users["admin_a"], data=offering_data(plan, seats=40, competencies=[(plan.t1, 3)]), offering=own
@@ -116,7 +118,7 @@ def test_save_edit_and_visibility(plan: Plan) -> None:
     assert dict(edited.competencies.values_list("competency__code", "level_increase")) == {"A.T.1": 3}
     with pytest.raises(OutOfScope):  # an instansi cannot take over a national offering
         offering_save(actor=users["admin_a"], data=offering_data(plan), offering=national)
-    assert AuditEvent.objects.filter(entity="planning.offering").count() == 3
+    assert AuditEvent.objects.filter(entity="planning.offering").count() == 4
 
     assert {o.title for o in offerings_visible_to(users["staf1"])} == {own.title, national.title}
     assert {o.title for o in offerings_visible_to(users["pegawai_b"])} == {national.title}

@@ -123,6 +123,13 @@ def test_next_positions(plan: Plan) -> None:
         ("Staf Satu", "M.4", 1, 3, 2),
         ("Staf Satu", "A.T.1", 1, 3, 2),
     }
+    # The current jabatan as "next" adds nothing: gap_current covers it.
+    again = needs_gather(
+        actor=org.users["admin_a"],
+        akpk=plan.akpk,
+        next_positions={org.staf1.pk: org.pos_a.pk, org.kabid.pk: org.pos_a.pk},
+    )
+    assert again.created == 0 and not Need.objects.filter(employee=org.kabid, source=NeedSource.GAP_NEXT).exists()
     # Without next positions a re-gather leaves the gap_next rows alone.
     needs_gather(actor=org.users["admin_a"], akpk=plan.akpk)
     assert len(needs(plan.akpk, NeedSource.GAP_NEXT)) == 3

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bangkom.planning.models import Akpk
+from bangkom.jobs.models import Job, JobStatus
+from bangkom.planning.models import Akpk, Need
 from bangkom.planning.services import needs_gather
 from tests.planning.conftest import Plan
 
@@ -62,3 +63,39 @@ def test_akpk_of_another_instansi_is_not_found(plan: Plan) -> None:
     assert client.get("/akpk/", {"akpk": other.pk}).status_code == 404
     assert client.get("/akpk/", {"akpk": other.pk, "format": "csv"}).status_code == 404
     assert client.get("/akpk/", {"instansi": plan.org.agency_b.pk}).status_code == 404
+
+
+def test_create_akpk_and_gather_through_a_job(plan: Plan) -> None:
+    client = plan.org.client("admin_a")
+    response = client.post("/akpk/buat/", {"instansi": plan.org.agency_a.pk, "tahun": "2027"})
+    assert response.status_code == 302
+    new = Akpk.objects.get(agency=plan.org.agency_a, year=2027)
+    assert f"akpk={new.pk}" in response["Location"]
+    again = client.post("/akpk/buat/", {"instansi": plan.org.agency_a.pk, "tahun": "2027"}, follow=True)
+    assert "sudah ada" in again.content.decode()
+    assert Akpk.objects.filter(agency=plan.org.agency_a).count() == 2
+
+    response = client.post(f"/akpk/{plan.akpk.pk}/himpun/")
+    assert response.status_code == 302
+    job = Job.objects.get(kind="akpk_gather")
+    assert response["Location"] == f"/pekerjaan/{job.pk}/"
+    assert job.status == JobStatus.SUCCEEDED  # the sync runner in tests
+    assert job.result["created"] == 5
+    assert Need.objects.filter(akpk=plan.akpk).count() == 5
+
+
+def test_actions_are_refused_outside_the_instansi(plan: Plan) -> None:
+    admin_b = plan.org.client("admin_b")
+    assert admin_b.post(f"/akpk/{plan.akpk.pk}/himpun/").status_code == 404
+    assert admin_b.post("/akpk/buat/", {"instansi": plan.org.agency_a.pk, "tahun": "2027"}).status_code == 404
+    assert plan.org.client("kepala").post(f"/akpk/{plan.akpk.pk}/himpun/").status_code == 403
+    assert plan.org.client("admin_a").get(f"/akpk/{plan.akpk.pk}/himpun/").status_code == 405
+    assert not Job.objects.exists()
+    assert not Need.objects.exists()
+
+
+def test_gather_job_fails_cleanly_on_an_approved_akpk(plan: Plan) -> None:
+    Akpk.objects.filter(pk=plan.akpk.pk).update(status="approved", approved_at=plan.akpk.created_at)
+    response = plan.org.client("admin_a").post(f"/akpk/{plan.akpk.pk}/himpun/", follow=True)
+    assert "sudah disetujui" in response.content.decode()
+    assert not Job.objects.exists()

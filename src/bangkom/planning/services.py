@@ -8,8 +8,9 @@ Gathering rules (needs_gather), all from data in bulk (one query per table, neve
 - gap_current: every SKJ line of the pegawai's current jabatan whose latest assessed level is below the
   required level; target = required level. A line never assessed is no need yet (its gap is undefined,
   engine.gaps.line_gaps): assess first. Priority = the gap (1-4).
-- gap_next: the same against the SKJ of the jabatan given in next_positions (same instansi); priority =
-  the gap, at most 3 (the next jabatan matters less than the current one).
+- gap_next: the same against the SKJ of the jabatan given in next_positions (same instansi; an entry naming
+  the current jabatan is ignored); priority = the gap, at most 3 (the next jabatan matters less than the
+  current one).
 - performance: a pegawai whose rating of the previous year (akpk.year - 1) has hasil kerja or perilaku kerja
   "di bawah ekspektasi" gets a need, priority 5, on each current SKJ competency with the largest gap
   (target = required). When no such gap exists, a generic competency instead: M.4 Orientasi pada Hasil for
@@ -185,9 +186,10 @@ def _want(wanted: dict[Key, Wanted], key: Key, item: Wanted) -> None:
 
 
 def _validate_next_positions(akpk: Akpk, next_positions: dict[int, int]) -> dict[int, int]:
-    employees = set(
-        Employee.objects.filter(agency_id=akpk.agency_id, pk__in=list(next_positions)).values_list("pk", flat=True)
+    current = dict(
+        Employee.objects.filter(agency_id=akpk.agency_id, pk__in=list(next_positions)).values_list("pk", "position_id")
     )
+    employees = set(current)
     positions = set(
         Position.objects.filter(agency_id=akpk.agency_id, pk__in=set(next_positions.values())).values_list(
             "pk", flat=True
@@ -201,7 +203,8 @@ def _validate_next_positions(akpk: Akpk, next_positions: dict[int, int]) -> dict
             _add(errors, "next_positions", _("Jabatan %(id)s bukan jabatan instansi ini.") % {"id": pos})
     if errors:
         raise RecordInvalid(errors)
-    return {int(k): int(v) for k, v in next_positions.items()}
+    # The current jabatan is already covered by gap_current.
+    return {int(k): int(v) for k, v in next_positions.items() if current[int(k)] != int(v)}
 
 
 def _gather_wanted(akpk: Akpk, next_positions: dict[int, int]) -> dict[Key, Wanted]:
@@ -570,7 +573,7 @@ class OfferingData:
     end_date: date | None = None
     location: str = ""
     eligible_position_kinds: list[str] = field(default_factory=list)
-    min_level: int | None = None
+    min_level: int | str | None = None
     active: bool = True
     competencies: list[tuple[Competency | int | str, int]] = field(default_factory=list)  # (competency, +levels)
 
@@ -647,10 +650,12 @@ def _offering_errors(data: OfferingData) -> tuple[dict[str, list[str]], dict[str
             _("Jenis jabatan tidak dikenal: %(k)s.") % {"k": ", ".join(map(str, bad))},
         )
     clean["eligible_position_kinds"] = kinds
-    if data.min_level is not None and not (
-        isinstance(data.min_level, int) and LEVEL_MIN <= data.min_level <= LEVEL_MAX
-    ):
-        _add(errors, "min_level", _("Level minimal peserta harus antara 1 dan 5."))
+    min_level = None
+    if data.min_level is not None and str(data.min_level).strip() != "":
+        min_level = _int(data.min_level)
+        if min_level is None or not LEVEL_MIN <= min_level <= LEVEL_MAX:
+            _add(errors, "min_level", _("Level minimal peserta harus antara 1 dan 5."))
+    clean["min_level"] = min_level
     return errors, clean
 
 
@@ -701,7 +706,7 @@ def offering_save(*, actor: Any, data: OfferingData, offering: Offering | None =
     for name in ("form", "title", "provider", "jp", "cost_per_participant", "seats", "eligible_position_kinds"):
         setattr(obj, name, clean[name])
     obj.modality, obj.start_date, obj.end_date = data.modality, data.start_date, data.end_date
-    obj.location, obj.min_level, obj.active = (data.location or "").strip(), data.min_level, data.active
+    obj.location, obj.min_level, obj.active = (data.location or "").strip(), clean["min_level"], data.active
     obj.updated_at = timezone.now()
     obj.save()
     old = dict(OfferingCompetency.objects.filter(offering=obj).values_list("competency_id", "level_increase"))
@@ -727,3 +732,22 @@ def offering_save(*, actor: Any, data: OfferingData, offering: Offering | None =
             after={"competencies": {str(k): v for k, v in new.items()}},
         )
     return obj
+
+
+def akpk_gather_start(*, actor: Any, akpk: Akpk, next_positions: dict[int, int] | None = None, lang: str = "id") -> Any:
+    """Start needs_gather as a background job (pages never gather inside a request); returns the Job."""
+    from bangkom.jobs.services import submit_job
+
+    if not _is_admin_of(actor, akpk.agency_id):
+        raise OutOfScope
+    _check_open(akpk)
+    return submit_job(
+        kind="akpk_gather",
+        params={
+            "akpk_id": akpk.pk,
+            "next_positions": {str(k): int(v) for k, v in (next_positions or {}).items()},
+            "lang": lang,
+        },
+        user=actor,
+        agency_id=akpk.agency_id,
+    )

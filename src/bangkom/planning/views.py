@@ -1,25 +1,37 @@
-"""The admin instansi's AKPK page: aggregated needs per unit kerja and competency, with CSV/XLSX downloads."""
+"""The admin instansi's AKPK page: aggregated needs per unit kerja and competency, with CSV/XLSX downloads,
+and the two actions that start an AKPK (create it for a year, gather its needs as a background job)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
 from bangkom.org.models import Agency
 from bangkom.planning.models import Akpk, NeedSource, NeedStatus
 from bangkom.planning.selectors import need_aggregates, need_counts
+from bangkom.planning.services import OutOfScope, RecordInvalid, akpk_create, akpk_gather_start
 from bangkom.web.downloads import FORMATS, table_response
+
+
+def _admin_agencies(request: HttpRequest) -> list[Agency]:
+    roles = roles_for(request.user)
+    if not roles.is_admin_instansi:
+        raise PermissionDenied
+    return list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
 
 
 @login_required
 def akpk_view(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request.user)
-    if not roles.is_admin_instansi:
-        raise PermissionDenied
-    agencies = list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
+    agencies = _admin_agencies(request)
     chosen = request.GET.get("instansi", "")
     agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
     if agency is None:
@@ -63,7 +75,44 @@ def akpk_view(request: HttpRequest) -> HttpResponse:
             "akpk": akpk,
             "rows": rows,
             "by_unit": by_unit,
+            "next_year": timezone.localdate().year + 1,
             "status_counts": [(label, counts["status"].get(value, 0)) for value, label in NeedStatus.choices],
             "source_counts": [(label, counts["source"].get(value, 0)) for value, label in NeedSource.choices],
         },
     )
+
+
+@login_required
+@require_POST
+def akpk_create_view(request: HttpRequest) -> HttpResponse:
+    agencies = _admin_agencies(request)
+    agency = next((a for a in agencies if str(a.pk) == request.POST.get("instansi", "")), None)
+    raw_year = request.POST.get("tahun", "")
+    if agency is None:
+        raise Http404
+    try:
+        akpk = akpk_create(actor=request.user, agency=agency, year=int(raw_year) if raw_year.isdigit() else 0)
+    except RecordInvalid as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect(f"{reverse('akpk')}?instansi={agency.pk}")
+    messages.success(request, _("AKPK tahun %(year)s dibuat.") % {"year": akpk.year})
+    return redirect(f"{reverse('akpk')}?instansi={agency.pk}&akpk={akpk.pk}")
+
+
+@login_required
+@require_POST
+def akpk_gather_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agencies = _admin_agencies(request)
+    akpk = Akpk.objects.filter(pk=pk, agency__in=agencies).first()
+    if akpk is None:
+        raise Http404
+    try:
+        job = akpk_gather_start(actor=request.user, akpk=akpk, lang=get_language() or "id")
+    except OutOfScope as exc:
+        raise Http404 from exc
+    except RecordInvalid as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return redirect(f"{reverse('akpk')}?instansi={akpk.agency_id}&akpk={akpk.pk}")
+    return redirect("job_detail", job.pk)
