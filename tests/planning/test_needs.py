@@ -185,3 +185,21 @@ def test_needs_visible_to(plan: Plan, user: str, expected: Callable[[Plan], set[
     assert names == expected(plan)
     some = Need.objects.get(employee=plan.org.staf1, competency=plan.m1)
     assert (need_get(plan.org.users[user], some.pk) is not None) == ("Staf Satu" in expected(plan))
+
+
+@pytest.mark.parametrize(
+    ("user", "sees_a"),
+    [
+        ("staf1", True),
+        ("admin_a", True),
+        ("penyelenggara_a", True),
+        ("nasional", True),
+        ("admin_b", False),
+        ("pegawai_b", False),
+    ],
+)
+def test_akpk_list_follows_the_instansi_one_may_read(plan: Plan, user: str, sees_a: bool) -> None:
+    from bangkom.planning.selectors import akpk_get, akpk_list
+
+    assert (plan.akpk in list(akpk_list(plan.org.users[user]))) == sees_a
+    assert (akpk_get(plan.org.users[user], plan.akpk.pk) is not None) == sees_a
