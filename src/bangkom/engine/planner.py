@@ -43,6 +43,7 @@ CLOSED, NO_OFFERING, SEATS, TIME, BUDGET, VALUE = range(6)
 # Why a pegawai stays below the legal minimum after the plan.
 MINIMUM_REASONS: tuple[str, ...] = ("no_offering", "seats", "time", "budget", "value")
 _EMPTY_I = np.zeros(0, dtype=np.int64)
+_TRACE = bool(__import__("os").environ.get("BANGKOM_PLANNER_TRACE"))
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
@@ -385,6 +386,78 @@ def _greedy(
     return np.asarray(chosen, dtype=np.int64)
 
 
+def _greedy_dynamic(
+    base: np.ndarray,
+    cand: Candidates,
+    emp: Employees,
+    off: Offerings,
+    budget: float,
+    bonus: float,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Lazy greedy on base + bonus * (JP still missing to the minimum that the candidate brings).
+
+    `start`: a feasible set of candidates taken first (their state applied), the rest filled greedily.
+
+    The bonus part only shrinks as a pegawai gets JP, so a popped candidate whose score fell is pushed back
+    (lazy evaluation, exact for this greedy rule).
+    """
+    import heapq
+
+    sf_left = _shortfall(emp).tolist()
+    seats_l = np.where(np.asarray(off.seats) < 0, np.iinfo(np.int64).max, off.seats).astype(np.int64).tolist()
+    time_left = (np.asarray(emp.jp_cap, np.float64) / 100.0).tolist()
+    taken = [False] * (int(cand.need.max()) + 1 if len(cand.need) else 0)
+    left = float(budget)
+    emp_l, off_l, jp_l, cost_l = cand.employee.tolist(), cand.offering.tolist(), cand.jp.tolist(), cand.cost.tolist()
+    ptr_l, need_l = cand.ptr.tolist(), cand.need.tolist()
+    base_l = base.tolist()
+    chosen: list[int] = []
+    is_start = np.zeros(len(base), dtype=bool)
+    if start is not None:
+        is_start[start] = True
+        for k in start.tolist():
+            i, t = emp_l[k], jp_l[k]
+            for j in need_l[ptr_l[k] : ptr_l[k + 1]]:
+                taken[j] = True
+            left -= cost_l[k]
+            seats_l[off_l[k]] -= 1
+            time_left[i] -= t
+            sf_left[i] = max(0.0, sf_left[i] - t)
+            chosen.append(k)
+    sf_now = np.asarray(sf_left, dtype=np.float64)
+    score0 = base + bonus * np.minimum(cand.jp, sf_now[cand.employee])
+    live = np.flatnonzero((score0 > 0) & ~is_start)
+    heap = list(zip((-score0[live]).tolist(), live.tolist(), strict=True))
+    heapq.heapify(heap)
+    while heap:
+        neg, k = heapq.heappop(heap)
+        i = emp_l[k]
+        t = jp_l[k]
+        cur = base_l[k] + bonus * min(t, sf_left[i])
+        if cur < -neg - 1e-12:
+            if cur > 0:
+                heapq.heappush(heap, (-cur, k))
+            continue
+        c = cost_l[k]
+        if c > left + 1e-6:
+            continue
+        o = off_l[k]
+        if seats_l[o] <= 0 or t > time_left[i] + 1e-9:
+            continue
+        nd = need_l[ptr_l[k] : ptr_l[k + 1]]
+        if any(taken[j] for j in nd):
+            continue
+        for j in nd:
+            taken[j] = True
+        left -= c
+        seats_l[o] -= 1
+        time_left[i] -= t
+        sf_left[i] = max(0.0, sf_left[i] - t)
+        chosen.append(k)
+    return np.asarray(chosen, dtype=np.int64)
+
+
 # --- result assembly -------------------------------------------------------------------------------------
 
 
@@ -625,7 +698,10 @@ def _milp(
         r += n_rows
 
     ar = np.arange(k)
-    add(np.zeros(k, np.int64), ar, cand.cost, 1, np.array([-np.inf]), np.array([settings.budget]))
+    # Budget row scaled to a right-hand side of 1: rupiah (10^10) would wreck HiGHS's tolerances.
+    b_scale = max(float(settings.budget), 1.0)
+    add(np.zeros(k, np.int64), ar, cand.cost / b_scale, 1, np.array([-np.inf]),
+        np.array([settings.budget / b_scale]))
     seats = np.asarray(off.seats, np.float64)
     lim = np.flatnonzero(seats >= 0)
     pos = np.full(off.p, -1)
@@ -734,7 +810,7 @@ class _BoundModel:
         slope = np.where(big, np.where(theta > 0, cap, sf), cap)
         return const, slope
 
-    def solve(self, reduced: np.ndarray, steps: int = 30) -> tuple[float, np.ndarray, np.ndarray]:
+    def solve(self, reduced: np.ndarray, steps: int = 24) -> tuple[float, np.ndarray, np.ndarray]:
         """Bound value, per-candidate selection (0/1 in original order) and per-pegawai theta."""
         r = reduced[self.order]
         if not len(r):
@@ -771,7 +847,100 @@ class _BoundModel:
         sel = (v >= gmax[self.group]) & (v > 0)
         x = np.zeros(len(r))
         x[self.order] = sel
+        self.theta = best_theta
         return float(best_val.sum()), x, best_theta
+
+
+class _DpModel:
+    """Per-pegawai exact (integer) subproblem by dynamic programming over whole JP, vectorised over pegawai.
+
+    Same relaxation as _BoundModel (budget, seats and mix priced out; each candidate only in the group of
+    its primary need), but each pegawai's multiple-choice knapsack on time is solved in integers, which
+    removes the knapsack's integrality gap from the bound (a Lagrangian bound with integer subproblems is
+    never weaker than the LP bound). Needs whole-JP offerings and caps (`usable`); JP above
+    `max_jp` in capacity is not tracked (the caller falls back to the LP model then).
+    """
+
+    max_jp = 400
+
+    def __init__(self, cand: Candidates, emp: Employees, bonus: float) -> None:
+        jp_h = np.rint(cand.jp * 100).astype(np.int64)
+        cap_h = np.asarray(emp.jp_cap, dtype=np.int64)
+        self.cap = np.minimum(cap_h // 100, self.max_jp)
+        self.usable = bool(np.all(jp_h % 100 == 0)) and int(cap_h.max(initial=0)) // 100 <= self.max_jp
+        self.n = emp.n
+        self.bonus = bonus
+        self.sf = _shortfall(emp)
+        order = np.lexsort((cand.primary, cand.employee))
+        self.order = order
+        e = cand.employee[order]
+        g = cand.primary[order]
+        self.w = (jp_h[order] // 100).astype(np.int64)
+        self.emp = e
+        new_group = np.ones(len(g), dtype=bool)
+        new_group[1:] = g[1:] != g[:-1]
+        new_emp = np.ones(len(e), dtype=bool)
+        new_emp[1:] = e[1:] != e[:-1]
+        gid = np.cumsum(new_group) - 1
+        # Group slot within the pegawai, item slot within the group.
+        emp_first_group = np.maximum.accumulate(np.where(new_emp, gid, 0))
+        self.gslot = gid - emp_first_group
+        group_start = np.flatnonzero(new_group)
+        self.islot = np.arange(len(g)) - group_start[gid]
+        self.width = int(self.cap.max(initial=0)) + 1
+        n_g = int(self.gslot.max(initial=-1)) + 1
+        # Items bucketed by (group slot, item slot), processed in that order.
+        key = self.gslot * (int(self.islot.max(initial=0)) + 1) + self.islot
+        self.buckets: list[tuple[int, np.ndarray]] = []
+        if len(key):
+            b_order = np.argsort(key, kind="stable")
+            ks = key[b_order]
+            cuts = np.flatnonzero(np.diff(ks)) + 1
+            for part in np.split(b_order, cuts):
+                self.buckets.append((int(self.gslot[part[0]]), part))
+        self.n_groups = n_g
+        self.theta = np.zeros(emp.n)
+
+    def solve(self, reduced: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Bound value, the per-pegawai optimal selection (0/1, original order) and a per-pegawai price."""
+        r = reduced[self.order]
+        n, width = self.n, self.width
+        cols = np.arange(width)
+        f = np.full((n, width), -np.inf)
+        f[:, 0] = 0.0
+        choice = np.full((max(self.n_groups, 1), n, width), -1, dtype=np.int32)
+        cur_g = -1
+        g_f = f
+        for gs, items in self.buckets:
+            if gs != cur_g:
+                f = g_f if cur_g >= 0 else f
+                g_f = f.copy()
+                cur_g = gs
+            rows = self.emp[items]
+            shift = cols[None, :] - self.w[items][:, None]
+            ok = shift >= 0
+            cand_val = np.where(ok, f[rows[:, None], np.maximum(shift, 0)], -np.inf) + r[items][:, None]
+            better = cand_val > g_f[rows]
+            g_f[rows] = np.where(better, cand_val, g_f[rows])
+            choice[gs, rows] = np.where(better, items[:, None], choice[gs, rows])
+        if cur_g >= 0:
+            f = g_f
+        within = cols[None, :] <= self.cap[:, None]
+        total = np.where(within, f + self.bonus * np.minimum(self.sf[:, None], cols[None, :]), -np.inf)
+        best_c = np.argmax(total, axis=1)
+        best = total[np.arange(n), best_c]
+        # Backtrack the selection.
+        sel = np.zeros(len(r), dtype=bool)
+        c = best_c.copy()
+        ar = np.arange(n)
+        for gs in range(self.n_groups - 1, -1, -1):
+            it = choice[gs, ar, c]
+            has = it >= 0
+            sel[it[has]] = True
+            c[has] -= self.w[it[has]]
+        x = np.zeros(len(r))
+        x[self.order] = sel
+        return float(best.sum()), x, best
 
 
 def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -> Plan:
@@ -795,20 +964,27 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     mix_coef = np.eye(3)[cand.mix] * cand.jp[:, None] - t[None, :] * cand.jp[:, None]  # [k, 3]
     worth_min = bonus * np.minimum(cand.jp, sf[cand.employee])
 
+    dp = _DpModel(cand, emp, bonus)
+    use_dp = dp.usable and emp.n * dp.width * max(dp.n_groups, 1) <= 400_000_000
+
     def lagrangian(lam: float, mu: np.ndarray, pi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         red = cand.value - lam * cand.cost - mu[cand.offering] - mix_coef @ pi
         val, x, _ = model.solve(red)
         return val + lam * budget + float(mu @ seat_cap), x, red
 
-    def primal(red: np.ndarray) -> np.ndarray:
-        # Reduced value, with the minimum bonus for the JP that it brings (what the bound's theta prices).
-        score = red + worth_min
-        order = np.argsort(-score, kind="stable")
-        order = order[score[order] > 0]
-        return _greedy(order, cand, emp, off, budget)
+    best_bound = np.inf
+
+    def primal(red: np.ndarray, lam: float, mu: np.ndarray) -> np.ndarray:
+        """The lazy greedy on the reduced values; with whole JP also the integer bound at these prices."""
+        nonlocal best_bound
+        best = _greedy_dynamic(red, cand, emp, off, budget, bonus)
+        if use_dp:
+            # The same prices with each pegawai's subproblem solved in integers: a tighter valid bound.
+            val, _, _ = dp.solve(red)
+            best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
+        return best
 
     best_obj, best_chosen = -np.inf, _EMPTY_I
-    best_bound = np.inf
 
     def consider(chosen: np.ndarray) -> None:
         nonlocal best_obj, best_chosen
@@ -818,62 +994,62 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
 
     mu = np.zeros(off.p)
     pi = np.zeros(3)
-    # 1) Budget multiplier by bisection: the relaxed plan's cost meets the budget.
-    lam_lo, lam_hi = 0.0, 0.0
+    # 1) A first budget price: the value per rupiah at which the best candidates by that ratio would spend
+    # the budget (one sort; the price adjustment below corrects it).
     val0, x0, red0 = lagrangian(0.0, mu, pi)
     best_bound = min(best_bound, val0)
-    consider(primal(red0))
     lam = 0.0
+    lam_hi = 0.0
     if float(cand.cost @ x0) > budget:
-        pos_cost = cand.cost > 0
-        lam_hi = float(np.max((cand.value[pos_cost] + worth_min[pos_cost]) / cand.cost[pos_cost])) if pos_cost.any() \
-            else 0.0
-        for _ in range(30):
-            lam = 0.5 * (lam_lo + lam_hi)
-            val, x, _ = lagrangian(lam, mu, pi)
+        paid = np.flatnonzero(cand.cost > 0)
+        ratio = (cand.value[paid] + worth_min[paid]) / cand.cost[paid]
+        by_ratio = np.argsort(-ratio, kind="stable")
+        spent = np.cumsum(cand.cost[paid][by_ratio])
+        cross = min(int(np.searchsorted(spent, budget)), len(by_ratio) - 1)
+        lam_hi = float(ratio[by_ratio[cross]])
+        # That overestimates (the minimum bonus inflates ratios): geometric bisection below it, 10% steps.
+        lo, hi = lam_hi * 1e-4, lam_hi
+        while hi / lo > 1.1 and time.perf_counter() < deadline:
+            mid = float(np.sqrt(lo * hi))
+            val, x, _ = lagrangian(mid, mu, pi)
             best_bound = min(best_bound, val)
-            if float(cand.cost @ x) > budget:
-                lam_lo = lam
-            else:
-                lam_hi = lam
-            if lam_hi - lam_lo < 1e-7 * max(lam_hi, 1e-12) or time.perf_counter() > deadline:
-                break
-        lam = lam_hi
-    # 2) Subgradient on all multipliers (Polyak steps towards the best plan's objective).
-    scale = 2.0
-    stall = 0
+            lo, hi = (mid, hi) if float(cand.cost @ x) > budget else (lo, mid)
+        lam = lam_hi = hi
+    else:
+        consider(primal(red0, 0.0, mu))
+    # 2) Price adjustment (a subgradient method with per-row steps): each seat row moves by its relative
+    # overuse times the typical value of its candidates, the budget multiplier by its relative overspend,
+    # the mix multipliers by the relative deviation; steps shrink as 1/sqrt(t). Any multipliers give a valid
+    # bound, so the lowest one met is kept. (One Polyak step for all rows stalls: rupiah and seats differ
+    # by 10^7.)
+    n_per_off = np.maximum(np.bincount(cand.offering, minlength=off.p), 1)
+    vbar = np.bincount(cand.offering, weights=cand.value, minlength=off.p) / n_per_off
+    eta = 0.5
     for it in range(settings.iterations):
         if time.perf_counter() > deadline:
             notes.append("time_limit")
             break
         val, x, red = lagrangian(lam, mu, pi)
-        if val < best_bound - 1e-9:
-            best_bound = val
-            stall = 0
-        else:
-            stall += 1
-            if stall >= 5:
-                scale *= 0.5
-                stall = 0
-        if it % 3 == 0 or it == settings.iterations - 1:
-            consider(primal(red))
+        best_bound = min(best_bound, val)
+        if it % 4 == 3 or it == settings.iterations - 1:
+            consider(primal(red, lam, mu))
+        if _TRACE:
+            print(f"it {it} L {val:.1f} best bound {best_bound:.1f} best plan {best_obj:.1f} lam {lam:.3g} "
+                  f"t {time.perf_counter() - t0:.2f}")
         if best_bound - best_obj <= settings.tolerance * max(abs(best_bound), 1e-9):
             break
-        g_lam = budget - float(cand.cost @ x)
+        decay = eta / np.sqrt(1.0 + it)
+        spend = float(cand.cost @ x)
+        if lam > 0:
+            lam = max(0.0, lam * (1.0 + decay * (spend - budget) / max(budget, 1.0)))
+        elif spend > budget:
+            lam = lam_hi
         use = np.bincount(cand.offering, weights=x, minlength=off.p)
-        g_mu = np.where(limited, seat_cap - use, 0.0)
-        g_pi = -(mix_coef.T @ x)
-        # Projected direction: components that would leave the feasible box do not count in the norm.
-        g_lam_p = g_lam if (lam > 0 or g_lam < 0) else 0.0
-        g_mu_p = np.where((mu > 0) | (g_mu < 0), g_mu, 0.0)
-        g_pi_p = np.where(((pi > -rho) | (g_pi > 0)) & ((pi < rho) | (g_pi < 0)), g_pi, 0.0)
-        norm = g_lam_p**2 + float(g_mu_p @ g_mu_p) + float(g_pi_p @ g_pi_p)
-        if norm <= 0:
-            break
-        step = scale * (val - best_obj) / norm
-        lam = max(0.0, lam - step * g_lam)
-        mu = np.maximum(0.0, mu - step * g_mu)
-        pi = np.clip(pi - step * g_pi, -rho, rho)
+        over = np.where(limited, (use - seat_cap) / np.maximum(seat_cap, 1.0), 0.0)
+        mu = np.maximum(0.0, mu + decay * vbar * over)
+        if rho > 0:
+            z = mix_coef.T @ x
+            pi = np.clip(pi + decay * rho * z / max(float(cand.jp @ x), 1.0), -rho, rho)
     # 3) Final fill: whatever capacity the best plan leaves, by plain value.
     fill_order = np.argsort(-(cand.value + worth_min), kind="stable")
     consider(_greedy(fill_order, cand, emp, off, budget, start=best_chosen))

@@ -1,0 +1,191 @@
+"""Planner (engine/planner.py): near-optimal against the exact MILP, feasible, minimum first, reasons for odd input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bangkom.engine import planner as P  # noqa: N812
+
+
+def _instance(seed: int, n: int = 30, p: int = 12, comps: int = 10, rho: float = 0.0):
+    rng = np.random.default_rng(seed)
+    emp = P.Employees(
+        jp_current=rng.integers(0, 3000, n),
+        jp_minimum=np.where(rng.random(n) < 0.85, 2000, 0),
+        jp_cap=rng.integers(1000, 6000, n),
+    )
+    per = rng.integers(1, 5, n)
+    e = np.repeat(np.arange(n), per)
+    m = len(e)
+    needs = P.Needs(e, rng.integers(0, comps, m), rng.integers(1, 4, m), rng.integers(1, 4, m).astype(float))
+    so = np.repeat(np.arange(p), rng.integers(1, 3, p))
+    off = P.Offerings(
+        form=rng.integers(1, 26, p),
+        mix=rng.integers(0, 3, p),
+        jp=rng.choice([200, 400, 800, 1600, 2400], p),
+        cost=np.where(rng.random(p) < 0.5, rng.integers(1, 20, p) * 100_000, 0),
+        seats=rng.integers(-1, 10, p),
+        support_offering=so,
+        support_competency=rng.integers(0, comps, len(so)),
+        support_increase=rng.integers(1, 3, len(so)),
+    )
+    budget = float(off.cost.sum()) * n / max(p, 1) / 6
+    return emp, needs, off, P.PlanSettings(budget=budget, mix_penalty=rho)
+
+
+def _reason(code: int) -> str:
+    return P.NEED_REASONS[code]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_planner_within_half_percent_of_exact_milp_and_feasible(seed):
+    emp, needs, off, s = _instance(seed, rho=float(seed % 3))
+    exact = P.milp_plan(emp, needs, off, s, time_limit=60)
+    assert exact.gap < 1e-4  # solved to optimality
+    got = P.plan(emp, needs, off, s)
+    assert P.check_plan(got, emp, needs, off, s.budget) == []
+    assert P.check_plan(exact, emp, needs, off, s.budget) == []
+    assert got.objective >= 0.995 * exact.objective - 1e-6
+    assert got.bound >= exact.objective - 1e-6 * max(1.0, abs(exact.objective))
+    assert got.gap <= 0.005 + 1e-9
+    base = P.greedy_plan(emp, needs, off, s)
+    assert P.check_plan(base, emp, needs, off, s.budget) == []
+    assert base.objective <= exact.objective + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_lagrangian_alone_gives_a_valid_bound_and_a_feasible_plan(seed):
+    """Without the exact finish, the relaxation's bound must still be an upper bound of the optimum."""
+    emp, needs, off, s = _instance(100 + seed, n=40, rho=float(seed % 2) * 0.5)
+    lag = P.PlanSettings(budget=s.budget, mix_penalty=s.mix_penalty, exact_below=0, iterations=40)
+    got = P.plan(emp, needs, off, lag)
+    exact = P.milp_plan(emp, needs, off, s, time_limit=60)
+    assert P.check_plan(got, emp, needs, off, s.budget) == []
+    assert got.bound >= exact.objective - 1e-6 * max(1.0, abs(exact.objective))
+    assert got.objective <= exact.objective + 1e-6
+    assert got.objective >= 0.9 * exact.objective
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 12), p=st.integers(0, 6), budget=st.sampled_from([0.0, 1e6, 1e9]))
+def test_any_instance_gives_a_feasible_plan_with_reasons(seed, n, p, budget):
+    emp, needs, off, s = _instance(seed, n=n, p=p, comps=4)
+    s = P.PlanSettings(budget=budget, mix_penalty=0.1)
+    got = P.plan(emp, needs, off, s)
+    assert P.check_plan(got, emp, needs, off, budget) == []
+    assert got.bound >= got.objective - 1e-6 * max(1.0, abs(got.objective))
+    # Every need is either closed by an assignment or says why not.
+    closed = got.need_assignment >= 0
+    assert np.all((got.need_reason == P.CLOSED) == closed)
+    assert len(got.below_minimum) == len(got.below_minimum_reason)
+
+
+def _one(
+    *,
+    current=(0,),
+    minimum=(2000,),
+    cap=(4000,),
+    need_emp=(0,),
+    need_comp=(0,),
+    gap=(2,),
+    weight=(1.0,),
+    mix=(2,),
+    jp=(2400,),
+    cost=(1_000_000,),
+    seats=(-1,),
+    sup_off=(0,),
+    sup_comp=(0,),
+    sup_inc=(2,),
+):
+    def a(x, dt=np.int64):
+        return np.asarray(x, dtype=dt)
+
+    emp = P.Employees(a(current), a(minimum), a(cap))
+    needs = P.Needs(a(need_emp), a(need_comp), a(gap), a(weight, np.float64))
+    off = P.Offerings(a([1] * len(jp)), a(mix), a(jp), a(cost, np.float64), a(seats), a(sup_off), a(sup_comp),
+                      a(sup_inc))
+    return emp, needs, off
+
+
+def test_pegawai_below_minimum_is_served_first():
+    # One seat; pegawai 1 has the bigger, heavier need but pegawai 0 is below the legal minimum.
+    emp, needs, off = _one(
+        current=(500, 5000), minimum=(2000, 2000), cap=(4000, 4000), need_emp=(0, 1), need_comp=(0, 0),
+        gap=(1, 3), weight=(1.0, 3.0), seats=(1,), sup_inc=(3,),
+    )
+    for fn in (P.plan, P.greedy_plan, P.milp_plan):
+        got = fn(emp, needs, off, P.PlanSettings(budget=1e9))
+        assert got.employee.tolist() == [0], fn
+        assert _reason(got.need_reason[1]) == "seats"
+        assert got.below_minimum.tolist() == []  # 5 + 24 JP reaches the minimum of 20
+
+
+def test_assignment_names_the_needs_it_closes():
+    emp, needs, off = _one(
+        need_emp=(0, 0, 0), need_comp=(0, 1, 2), gap=(1, 2, 1), weight=(1.0, 1.0, 1.0), sup_off=(0, 0),
+        sup_comp=(0, 1), sup_inc=(1, 1),
+    )
+    got = P.plan(emp, needs, off, P.PlanSettings(budget=1e9))
+    assert got.employee.tolist() == [0]
+    assert sorted(got.closes_need[got.closes_ptr[0] : got.closes_ptr[1]].tolist()) == [0, 1]
+    assert [_reason(c) for c in got.need_reason] == ["closed", "closed", "no_offering"]
+    assert got.value == pytest.approx(2.0)  # min(gap, increase) per need
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "budget", "need_reasons", "minimum_reasons", "note"),
+    [
+        ({}, 0.0, ["budget"], ["budget"], "zero_budget"),
+        ({"sup_comp": (5,)}, 1e9, ["no_offering"], ["no_offering"], "no_offering_for_any_need"),
+        ({"seats": (0,)}, 1e9, ["seats"], ["seats"], "no_seats"),
+        ({"cap": (0,)}, 1e9, ["time"], ["time"], None),
+        ({"cap": (1000,)}, 1e9, ["time"], ["time"], None),
+        ({"weight": (0.0,)}, 1e9, ["value"], ["value"], None),
+        ({"cost": (0,)}, 0.0, ["closed"], [], "zero_budget"),
+    ],
+)
+def test_odd_inputs_explain_themselves(kwargs, budget, need_reasons, minimum_reasons, note):
+    emp, needs, off = _one(**kwargs)
+    for fn in (P.plan, P.greedy_plan, P.milp_plan):
+        got = fn(emp, needs, off, P.PlanSettings(budget=budget))
+        assert [_reason(c) for c in got.need_reason] == need_reasons, fn
+        assert [P.MINIMUM_REASONS[c] for c in got.below_minimum_reason] == minimum_reasons, fn
+        if note:
+            assert note in got.notes
+        assert P.check_plan(got, emp, needs, off, budget) == []
+
+
+def test_budget_left_over_for_others_says_budget():
+    # Two PNS below the minimum, each needs a 10-million course; the budget pays one.
+    emp, needs, off = _one(
+        current=(0, 0), minimum=(2000, 2000), cap=(4000, 4000), need_emp=(0, 1), need_comp=(0, 0),
+        gap=(2, 2), weight=(1.0, 1.0), cost=(10_000_000,),
+    )
+    got = P.plan(emp, needs, off, P.PlanSettings(budget=15_000_000))
+    assert len(got.employee) == 1
+    assert len(got.below_minimum) == 1
+    assert P.MINIMUM_REASONS[got.below_minimum_reason[0]] == "budget"
+    assert sorted(_reason(c) for c in got.need_reason) == ["budget", "closed"]
+
+
+@pytest.mark.parametrize("n", [0, 3])
+def test_empty_inputs(n):
+    z = np.zeros(0, dtype=np.int64)
+    emp = P.Employees(np.zeros(n, np.int64), np.full(n, 2000), np.full(n, 4000))
+    needs = P.Needs(z, z, z, np.zeros(0))
+    off = P.Offerings(z, z, z, np.zeros(0), z, z, z, z)
+    got = P.plan(emp, needs, off, P.PlanSettings(budget=1e6))
+    assert got.objective == 0 and len(got.employee) == 0
+    assert "no_needs" in got.notes and "no_offerings" in got.notes
+    assert got.below_minimum.tolist() == list(range(n))
+    assert all(P.MINIMUM_REASONS[c] == "no_offering" for c in got.below_minimum_reason)
+
+
+def test_malformed_input_is_a_clear_error():
+    emp, _, off = _one()
+    bad = P.Needs(np.array([3]), np.array([0]), np.array([1]), np.array([1.0]))
+    with pytest.raises(ValueError, match="pegawai that does not exist"):
+        P.plan(emp, bad, off, P.PlanSettings(budget=1.0))
