@@ -394,6 +394,7 @@ def _greedy_dynamic(
     budget: float,
     bonus: float,
     start: np.ndarray | None = None,
+    allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Lazy greedy on base + bonus * (JP still missing to the minimum that the candidate brings).
 
@@ -427,7 +428,7 @@ def _greedy_dynamic(
             chosen.append(k)
     sf_now = np.asarray(sf_left, dtype=np.float64)
     score0 = base + bonus * np.minimum(cand.jp, sf_now[cand.employee])
-    live = np.flatnonzero((score0 > 0) & ~is_start)
+    live = np.flatnonzero((score0 > 0) & ~is_start & (True if allowed is None else allowed))
     heap = list(zip((-score0[live]).tolist(), live.tolist(), strict=True))
     heapq.heapify(heap)
     while heap:
@@ -810,7 +811,7 @@ class _BoundModel:
         slope = np.where(big, np.where(theta > 0, cap, sf), cap)
         return const, slope
 
-    def solve(self, reduced: np.ndarray, steps: int = 24) -> tuple[float, np.ndarray, np.ndarray]:
+    def solve(self, reduced: np.ndarray, steps: int = 16) -> tuple[float, np.ndarray, np.ndarray]:
         """Bound value, per-candidate selection (0/1 in original order) and per-pegawai theta."""
         r = reduced[self.order]
         if not len(r):
@@ -973,17 +974,31 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         return val + lam * budget + float(mu @ seat_cap), x, red
 
     best_bound = np.inf
+    clock = {"lagrangian": 0.0, "primal": -1.0}
+    allowed: np.ndarray | None = None  # candidates the repair may use (all, unless the instance is huge)
 
-    def primal(red: np.ndarray, lam: float, mu: np.ndarray) -> np.ndarray:
+    def lagrangian_timed(lam: float, mu: np.ndarray, pi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        t = time.perf_counter()
+        out = lagrangian(lam, mu, pi)
+        clock["lagrangian"] = time.perf_counter() - t
+        return out
+
+    def primal(red: np.ndarray, lam: float, mu: np.ndarray, with_dp: bool) -> np.ndarray:
         """The lazy greedy on the reduced values; with whole JP also the integer bound at these prices."""
         nonlocal best_bound
-        best = _greedy_dynamic(red, cand, emp, off, budget, bonus)
-        if use_dp:
+        t = time.perf_counter()
+        best = _greedy_dynamic(red, cand, emp, off, budget, bonus, allowed=allowed)
+        clock["primal"] = time.perf_counter() - t
+        if with_dp and use_dp:
             # The same prices with each pegawai's subproblem solved in integers: a tighter valid bound.
             val, _, _ = dp.solve(red)
             best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
         return best
 
+    def primal_cost() -> float:
+        return clock["primal"] if clock["primal"] >= 0 else 8.0 * clock["lagrangian"]
+
+    huge = k > 1_000_000
     best_obj, best_chosen = -np.inf, _EMPTY_I
 
     def consider(chosen: np.ndarray) -> None:
@@ -996,7 +1011,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     pi = np.zeros(3)
     # 1) A first budget price: the value per rupiah at which the best candidates by that ratio would spend
     # the budget (one sort; the price adjustment below corrects it).
-    val0, x0, red0 = lagrangian(0.0, mu, pi)
+    val0, x0, red0 = lagrangian_timed(0.0, mu, pi)
     best_bound = min(best_bound, val0)
     lam = 0.0
     lam_hi = 0.0
@@ -1011,12 +1026,23 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         lo, hi = lam_hi * 1e-4, lam_hi
         while hi / lo > 1.1 and time.perf_counter() < deadline:
             mid = float(np.sqrt(lo * hi))
-            val, x, _ = lagrangian(mid, mu, pi)
+            val, x, _ = lagrangian_timed(mid, mu, pi)
             best_bound = min(best_bound, val)
             lo, hi = (mid, hi) if float(cand.cost @ x) > budget else (lo, mid)
         lam = lam_hi = hi
     else:
-        consider(primal(red0, 0.0, mu))
+        consider(primal(red0, 0.0, mu, not huge))
+    if huge:
+        # Millions of candidates: the repair (a Python loop) only looks at the best few offerings per need at
+        # the first prices; the relaxation and the bound still see every candidate.
+        score = cand.value + worth_min - lam * cand.cost
+        by = np.lexsort((-score, cand.primary))
+        grp = cand.primary[by]
+        head = np.ones(len(by), dtype=bool)
+        head[1:] = grp[1:] != grp[:-1]
+        rank = np.arange(len(by)) - np.maximum.accumulate(np.where(head, np.arange(len(by)), 0))
+        allowed = np.zeros(k, dtype=bool)
+        allowed[by[rank < 3]] = True
     # 2) Price adjustment (a subgradient method with per-row steps): each seat row moves by its relative
     # overuse times the typical value of its candidates, the budget multiplier by its relative overspend,
     # the mix multipliers by the relative deviation; steps shrink as 1/sqrt(t). Any multipliers give a valid
@@ -1025,14 +1051,18 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     n_per_off = np.maximum(np.bincount(cand.offering, minlength=off.p), 1)
     vbar = np.bincount(cand.offering, weights=cand.value, minlength=off.p) / n_per_off
     eta = 0.5
+    red = red0
+    fresh = False  # the last primal ran at the current prices
     for it in range(settings.iterations):
-        if time.perf_counter() > deadline:
+        if time.perf_counter() + clock["lagrangian"] + 1.2 * primal_cost() > deadline:
             notes.append("time_limit")
             break
-        val, x, red = lagrangian(lam, mu, pi)
+        val, x, red = lagrangian_timed(lam, mu, pi)
         best_bound = min(best_bound, val)
-        if it % 4 == 3 or it == settings.iterations - 1:
-            consider(primal(red, lam, mu))
+        fresh = False
+        if it % 4 == 3:
+            consider(primal(red, lam, mu, not huge))
+            fresh = True
         if _TRACE:
             print(f"it {it} L {val:.1f} best bound {best_bound:.1f} best plan {best_obj:.1f} lam {lam:.3g} "
                   f"t {time.perf_counter() - t0:.2f}")
@@ -1050,9 +1080,16 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         if rho > 0:
             z = mix_coef.T @ x
             pi = np.clip(pi + decay * rho * z / max(float(cand.jp @ x), 1.0), -rho, rho)
-    # 3) Final fill: whatever capacity the best plan leaves, by plain value.
-    fill_order = np.argsort(-(cand.value + worth_min), kind="stable")
-    consider(_greedy(fill_order, cand, emp, off, budget, start=best_chosen))
+    # 3) The last prices get their plan too; for huge instances the integer bound once, if time allows.
+    if not fresh and (best_obj == -np.inf or time.perf_counter() + primal_cost() <= deadline):
+        consider(primal(red, lam, mu, not huge and time.perf_counter() + 3 * clock["lagrangian"] <= deadline))
+    if huge and use_dp and time.perf_counter() + 8 * clock["lagrangian"] <= deadline:
+        val, _, _ = dp.solve(red)
+        best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
+    if not huge:
+        # Whatever capacity the best plan leaves, by plain value.
+        fill_order = np.argsort(-(cand.value + worth_min), kind="stable")
+        consider(_greedy(fill_order, cand, emp, off, budget, start=best_chosen))
     # 4) Small instances have a real integrality gap that no relaxation closes: there the exact MILP is
     # cheap, so it finishes the job (warm-started with the best plan) within the time left.
     left = deadline - time.perf_counter()
