@@ -112,6 +112,7 @@ class PlanSettings:
     iterations: int = 60
     tolerance: float = 0.001  # relative gap at which the planner stops
     exact_below: int = 20_000  # candidates: below this, an unfinished gap is closed by the exact MILP
+    seat_prices: bool = True  # start seat multipliers at a clearing estimate instead of 0
 
 
 @dataclass(frozen=True)
@@ -1053,6 +1054,19 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     n_per_off = np.maximum(np.bincount(cand.offering, minlength=off.p), 1)
     vbar = np.bincount(cand.offering, weights=cand.value, minlength=off.p) / n_per_off
     eta = 0.5
+    if settings.seat_prices:
+        # Start seat prices where each limited offering would clear if nobody had an alternative: the
+        # reduced value of its seats-th best candidate, halved (pegawai do have alternatives).
+        red_now = cand.value - lam * cand.cost
+        by = np.lexsort((-red_now, cand.offering))
+        o_sorted = cand.offering[by]
+        first = np.searchsorted(o_sorted, np.arange(off.p))
+        count = np.bincount(cand.offering, minlength=off.p)
+        s_int = seat_cap.astype(np.int64)
+        full = limited & (count > s_int)
+        pick = first[full] + s_int[full]
+        mu = np.zeros(off.p)
+        mu[full] = 0.5 * np.maximum(red_now[by[pick]], 0.0)
     red = red0
     fresh = False  # the last primal ran at the current prices
     for it in range(settings.iterations):
@@ -1088,10 +1102,22 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     if huge and use_dp and time.perf_counter() + 8 * clock["lagrangian"] <= deadline:
         val, _, _ = dp.solve(red)
         best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
-    if not huge:
-        # Whatever capacity the best plan leaves, by plain value.
-        fill_order = np.argsort(-(cand.value + worth_min), kind="stable")
-        consider(_greedy(fill_order, cand, emp, off, budget, start=best_chosen))
+    # Whatever capacity the best plan leaves, by plain value, over every candidate that still fits (found
+    # vectorised, so the loop only sees those).
+    seats_left, time_left, budget_left = _state(best_chosen, cand, emp, off, budget)
+    need_open = np.ones(needs.m, dtype=bool)
+    lens = cand.ptr[best_chosen + 1] - cand.ptr[best_chosen]
+    closed_rows = np.repeat(cand.ptr[best_chosen], lens) + (
+        np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+    need_open[cand.need[closed_rows]] = False
+    fits = np.logical_and.reduceat(need_open[cand.need], cand.ptr[:-1])
+    fits &= (cand.cost <= budget_left + 1e-6) & (cand.jp <= time_left[cand.employee] + 1e-9)
+    fits &= seats_left[cand.offering] > 0
+    fits &= (cand.value + worth_min) > 0
+    fits[best_chosen] = False
+    if fits.any():
+        consider(_greedy_dynamic(cand.value.copy(), cand, emp, off, budget, bonus, start=best_chosen,
+                                 allowed=fits))
     # 4) Small instances have a real integrality gap that no relaxation closes: there the exact MILP is
     # cheap, so it finishes the job (warm-started with the best plan) within the time left.
     left = deadline - time.perf_counter()
