@@ -43,7 +43,6 @@ CLOSED, NO_OFFERING, SEATS, TIME, BUDGET, VALUE = range(6)
 # Why a pegawai stays below the legal minimum after the plan.
 MINIMUM_REASONS: tuple[str, ...] = ("no_offering", "seats", "time", "budget", "value")
 _EMPTY_I = np.zeros(0, dtype=np.int64)
-_TRACE = bool(__import__("os").environ.get("BANGKOM_PLANNER_TRACE"))
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
@@ -1079,9 +1078,6 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         if it % 4 == 3:
             consider(primal(red, lam, mu, not huge))
             fresh = True
-        if _TRACE:
-            print(f"it {it} L {val:.1f} best bound {best_bound:.1f} best plan {best_obj:.1f} lam {lam:.3g} "
-                  f"t {time.perf_counter() - t0:.2f}")
         if best_bound - best_obj <= settings.tolerance * max(abs(best_bound), 1e-9):
             break
         decay = eta / np.sqrt(1.0 + it)
