@@ -1069,7 +1069,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     red = red0
     fresh = False  # the last primal ran at the current prices
     for it in range(settings.iterations):
-        if time.perf_counter() + clock["lagrangian"] + 1.2 * primal_cost() > deadline:
+        if time.perf_counter() + clock["lagrangian"] + 2.0 * primal_cost() > deadline:  # last plan + fill
             notes.append("time_limit")
             break
         val, x, red = lagrangian_timed(lam, mu, pi)
