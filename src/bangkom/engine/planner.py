@@ -677,11 +677,11 @@ def _milp(
     sf = _shortfall(emp)
     below = np.flatnonzero(sf > 0)
     n_b = len(below)
-    # Columns: y [k] binary, s [n_b] JP towards minimum, d+ d- [3] mix deviation, J [3] JP per category.
-    n_col = k + n_b + 9
-    cols_cost = np.concatenate([-cand.value, -bonus * np.ones(n_b), settings.mix_penalty * np.ones(6), np.zeros(3)])
+    # Columns: y [k] binary, s [n_b] JP towards minimum, d+ d- [3] mix deviation.
+    n_col = k + n_b + 6
+    cols_cost = np.concatenate([-cand.value, -bonus * np.ones(n_b), settings.mix_penalty * np.ones(6)])
     lower = np.zeros(n_col)
-    upper = np.concatenate([np.ones(k), sf[below], np.full(9, np.inf)])
+    upper = np.concatenate([np.ones(k), sf[below], np.full(6, np.inf)])
     rows_i: list[np.ndarray] = []
     rows_j: list[np.ndarray] = []
     rows_v: list[np.ndarray] = []
@@ -721,14 +721,13 @@ def _milp(
     add(np.concatenate([bpos[cand.employee][in_b], np.arange(n_b)]),
         np.concatenate([ar[in_b], k + np.arange(n_b)]),
         np.concatenate([-cand.jp[in_b], np.ones(n_b)]), n_b, np.full(n_b, -np.inf), np.zeros(n_b))
-    # Mix: J_c = JP of category c (each y in one row), then J_c - t_c * sum(J) - d+_c + d-_c = 0.
+    # Mix: JP_c - t_c * JP_total - d+_c + d-_c = 0
     t = np.asarray(settings.mix_target, np.float64)
-    jcol = k + n_b + 6
-    add(np.concatenate([cand.mix, np.arange(3)]), np.concatenate([ar, jcol + np.arange(3)]),
-        np.concatenate([cand.jp, -np.ones(3)]), 3, np.zeros(3), np.zeros(3))
     for c in range(3):
-        add(np.zeros(5, np.int64), np.array([jcol, jcol + 1, jcol + 2, k + n_b + c, k + n_b + 3 + c]),
-            np.concatenate([np.eye(3)[c] - t[c], [-1.0, 1.0]]), 1, np.zeros(1), np.zeros(1))
+        coef = (cand.mix == c) * cand.jp - t[c] * cand.jp
+        nz = np.flatnonzero(coef)
+        add(np.zeros(len(nz) + 2, np.int64), np.concatenate([nz, [k + n_b + c, k + n_b + 3 + c]]),
+            np.concatenate([coef[nz], [-1.0, 1.0]]), 1, np.zeros(1), np.zeros(1))
     ri, cj, vv = np.concatenate(rows_i), np.concatenate(rows_j), np.concatenate(rows_v)
     order = np.lexsort((ri, cj))
     ri, cj, vv = ri[order], cj[order], vv[order]
@@ -745,7 +744,7 @@ def _milp(
     lp.a_matrix_.start_ = col_start.astype(np.int32)
     lp.a_matrix_.index_ = ri.astype(np.int32)
     lp.a_matrix_.value_ = vv
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * k + [highspy.HighsVarType.kContinuous] * (n_b + 9)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * k + [highspy.HighsVarType.kContinuous] * (n_b + 6)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -758,10 +757,9 @@ def _milp(
         jp_emp = np.bincount(cand.employee[start], weights=cand.jp[start], minlength=emp.n)
         x0[k : k + n_b] = np.minimum(jp_emp[below], sf[below])
         z = np.bincount(cand.mix[start], weights=cand.jp[start], minlength=3)[:3]
-        x0[jcol : jcol + 3] = z
         z = z - t * z.sum()
         x0[k + n_b : k + n_b + 3] = np.maximum(z, 0)
-        x0[k + n_b + 3 : k + n_b + 6] = np.maximum(-z, 0)
+        x0[k + n_b + 3 :] = np.maximum(-z, 0)
         sol = highspy.HighsSolution()
         sol.col_value = x0.tolist()
         h.setSolution(sol)
