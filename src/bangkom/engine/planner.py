@@ -18,11 +18,18 @@ Model (documented choice; every solver here solves exactly this one):
 - objective = value + minimum_bonus * JP-towards-minimum - mix_penalty * sum_k |JP_k - target_k * JP|.
 
 The planner (`plan`) relaxes the few coupling rows (budget, seats, mix) with Lagrange multipliers. What is
-left splits per pegawai (a multiple-choice knapsack on their time); its LP value, found by a 1-D convex
-search per pegawai, gives a valid upper bound, and a greedy pass in order of the Lagrangian-reduced values
-(always respecting every constraint) gives the plan. The multipliers follow a subgradient method; the best
-feasible plan and the lowest bound are returned with their gap. `greedy_plan` (value per rupiah) and
-`milp_plan` (the full model in HiGHS, time-limited) are the baselines.
+left splits per pegawai (a multiple-choice knapsack on their time, each candidate kept only in the group of
+its largest need, which only enlarges the feasible set); its LP value, found by a 1-D convex search per
+pegawai, gives a valid upper bound, and with whole-JP offerings a DP over JP gives the integer value (a
+tighter bound). A lazy greedy in order of the Lagrangian-reduced values plus the minimum bonus still missing
+(always respecting every constraint) builds the plans, and a final fill adds whatever still fits. The budget
+price starts by geometric bisection, seat prices at a clearing estimate; then every row's price moves by its
+own relative violation (a subgradient method with per-row steps, shrinking as 1/sqrt(t)). The best plan and
+the lowest bound are returned with their gap. Instances of up to `exact_below` candidates have a real
+integrality gap no relaxation closes, so there HiGHS finishes the job, warm-started, within the time left.
+With millions of candidates the repair only looks at the 3 best offerings per need (the bound sees all).
+`greedy_plan` (value per rupiah) and `milp_plan` (the full model in HiGHS, time-limited) are the baselines.
+HiGHS checks its time limit only between phases: on 10,000 pegawai it was seen minutes past the limit.
 
 Reasons are codes (translated by the Django layer): a closed need names its assignment; an open need, and
 a pegawai left below the minimum, names why (NEED_REASONS / MINIMUM_REASONS).
