@@ -189,3 +189,109 @@ def test_malformed_input_is_a_clear_error():
     bad = P.Needs(np.array([3]), np.array([0]), np.array([1]), np.array([1.0]))
     with pytest.raises(ValueError, match="pegawai that does not exist"):
         P.plan(emp, bad, off, P.PlanSettings(budget=1.0))
+
+
+# --- eligibility (position kinds, min_level) ---------------------------------------------------------------
+
+
+def _eligible_one(kind=None, eligible_kinds=None, current_level=None, min_level=None, **kwargs):
+    emp, needs, off = _one(**kwargs)
+    emp = P.Employees(emp.jp_current, emp.jp_minimum, emp.jp_cap,
+                      kind=None if kind is None else np.asarray(kind, np.int64))
+    needs = P.Needs(needs.employee, needs.competency, needs.gap, needs.weight,
+                    current_level=None if current_level is None else np.asarray(current_level, np.int64))
+    off = P.Offerings(off.form, off.mix, off.jp, off.cost, off.seats, off.support_offering, off.support_competency,
+                      off.support_increase,
+                      eligible_kinds=None if eligible_kinds is None else np.asarray(eligible_kinds, np.int64),
+                      min_level=None if min_level is None else np.asarray(min_level, np.int64))
+    return emp, needs, off
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "need_reasons", "minimum_reasons"),
+    [
+        ({}, ["closed"], []),  # defaults: everyone eligible, unchanged behaviour
+        ({"kind": (1,), "eligible_kinds": (0,)}, ["closed"], []),  # 0 = every kind (empty list)
+        ({"kind": (1,), "eligible_kinds": (0b10,)}, ["closed"], []),
+        ({"kind": (1,), "eligible_kinds": (0b101,)}, ["not_eligible"], ["not_eligible"]),
+        ({"eligible_kinds": (0b10,)}, ["not_eligible"], ["not_eligible"]),  # no kind given = kind 0
+        ({"current_level": (2,), "min_level": (2,)}, ["closed"], []),
+        ({"current_level": (1,), "min_level": (2,)}, ["not_eligible"], ["not_eligible"]),
+        ({"min_level": (3,)}, ["not_eligible"], ["not_eligible"]),  # unknown level (0) is below any min_level
+        ({"current_level": (1,), "min_level": (0,)}, ["closed"], []),
+        # An eligible offering blocked by a limit names the limit, not eligibility.
+        ({"kind": (1,), "eligible_kinds": (0b1, 0b10), "mix": (2, 2), "jp": (2400, 2400),
+          "cost": (1_000_000, 1_000_000), "seats": (-1, 0), "sup_off": (0, 1), "sup_comp": (0, 0),
+          "sup_inc": (2, 2)}, ["seats"], ["seats"]),
+        # Two offerings, only the second eligible: it is taken.
+        ({"kind": (2,), "eligible_kinds": (0b1, 0b100), "mix": (2, 2), "jp": (2400, 2400),
+          "cost": (1_000_000, 1_000_000), "seats": (-1, -1), "sup_off": (0, 1), "sup_comp": (0, 0),
+          "sup_inc": (2, 2)}, ["closed"], []),
+    ],
+)
+def test_eligibility_is_respected_and_explained(kwargs, need_reasons, minimum_reasons):
+    emp, needs, off = _eligible_one(**kwargs)
+    for fn in (P.plan, P.greedy_plan, P.milp_plan):
+        got = fn(emp, needs, off, P.PlanSettings(budget=1e9))
+        assert [_reason(c) for c in got.need_reason] == need_reasons, fn
+        assert [P.MINIMUM_REASONS[c] for c in got.below_minimum_reason] == minimum_reasons, fn
+        assert P.check_plan(got, emp, needs, off, 1e9) == []
+        if "eligible_kinds" in kwargs and len(kwargs["eligible_kinds"]) == 2 and need_reasons == ["closed"]:
+            assert got.offering.tolist() == [1], fn
+
+
+def test_min_level_blocks_one_need_but_the_offering_still_closes_another():
+    # One offering raises competencies 0 and 1; the pegawai's level in 0 is below its min_level.
+    emp, needs, off = _eligible_one(
+        need_emp=(0, 0), need_comp=(0, 1), gap=(1, 1), weight=(1.0, 1.0), sup_off=(0, 0), sup_comp=(0, 1),
+        sup_inc=(1, 1), current_level=(1, 3), min_level=(2,),
+    )
+    for fn in (P.plan, P.greedy_plan, P.milp_plan):
+        got = fn(emp, needs, off, P.PlanSettings(budget=1e9))
+        assert got.offering.tolist() == [0], fn
+        assert got.closes_need.tolist() == [1], fn
+        assert [_reason(c) for c in got.need_reason] == ["not_eligible", "closed"], fn
+        assert got.value == pytest.approx(1.0)
+
+
+def test_check_plan_reports_an_ineligible_assignment():
+    emp, needs, off = _one()
+    got = P.plan(emp, needs, off, P.PlanSettings(budget=1e9))
+    assert got.offering.tolist() == [0]
+    _, _, bad_kind = _eligible_one(kind=(1,), eligible_kinds=(0b1,))
+    emp1 = P.Employees(emp.jp_current, emp.jp_minimum, emp.jp_cap, kind=np.array([1]))
+    assert any("not eligible" in e for e in P.check_plan(got, emp1, needs, bad_kind, 1e9))
+    _, needs2, bad_level = _eligible_one(current_level=(1,), min_level=(2,))
+    assert any("min_level" in e for e in P.check_plan(got, emp, needs2, bad_level, 1e9))
+    assert P.check_plan(got, emp, needs, off, 1e9) == []
+
+
+def _with_random_eligibility(seed: int, emp, needs, off):
+    rng = np.random.default_rng(10_000 + seed)
+    emp = P.Employees(emp.jp_current, emp.jp_minimum, emp.jp_cap, kind=rng.integers(0, 3, emp.n))
+    needs = P.Needs(needs.employee, needs.competency, needs.gap, needs.weight,
+                    current_level=rng.integers(0, 5, needs.m))
+    # Half the offerings open to every kind (mask 0), the rest to a random non-empty subset of the 3 kinds.
+    masks = np.where(rng.random(off.p) < 0.5, 0, rng.integers(1, 8, off.p))
+    levels = np.where(rng.random(off.p) < 0.6, 0, rng.integers(1, 4, off.p))
+    off = P.Offerings(off.form, off.mix, off.jp, off.cost, off.seats, off.support_offering, off.support_competency,
+                      off.support_increase, eligible_kinds=masks, min_level=levels)
+    return emp, needs, off
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_planner_with_random_eligibility_within_half_percent_of_exact_milp(seed):
+    emp, needs, off, s = _instance(seed, rho=float(seed % 3))
+    emp, needs, off = _with_random_eligibility(seed, emp, needs, off)
+    exact = P.milp_plan(emp, needs, off, s, time_limit=60)
+    assert exact.gap < 1e-4
+    got = P.plan(emp, needs, off, s)
+    base = P.greedy_plan(emp, needs, off, s)
+    for pl in (got, exact, base):
+        assert P.check_plan(pl, emp, needs, off, s.budget) == []
+    assert got.objective >= 0.995 * exact.objective - 1e-6
+    assert got.bound >= exact.objective - 1e-6 * max(1.0, abs(exact.objective))
+    assert base.objective <= exact.objective + 1e-6
+    # Eligibility actually bites, and every need it alone closes off says so.
+    assert (got.need_reason == P.NOT_ELIGIBLE).any()
+    assert np.all(got.need_assignment[got.need_reason == P.NOT_ELIGIBLE] == -1)

@@ -31,6 +31,11 @@ With millions of candidates the repair only looks at the 3 best offerings per ne
 `greedy_plan` (value per rupiah) and `milp_plan` (the full model in HiGHS, time-limited) are the baselines.
 HiGHS checks its time limit only between phases: on 10,000 pegawai it was seen minutes past the limit.
 
+Eligibility (the catalogue's eligible position kinds and min_level): a pair (need, offering) whose pegawai's
+position kind is not among the offering's eligible kinds, or whose current level in the need's competency is
+below the offering's min_level, is dropped in `candidates()`, so every solver here respects it; `check_plan`
+reports an assignment that breaks it. All eligibility inputs are optional and default to "everyone eligible".
+
 Reasons are codes (translated by the Django layer): a closed need names its assignment; an open need, and
 a pegawai left below the minimum, names why (NEED_REASONS / MINIMUM_REASONS).
 """
@@ -45,10 +50,14 @@ import numpy as np
 MIX_CATEGORIES: tuple[str, ...] = ("70", "20", "10")
 # Why a need is or is not closed by the plan. "value": it could have been served but the plan spent the
 # budget/time/seats on needs worth more (or the solver stopped); the others name the binding limit.
-NEED_REASONS: tuple[str, ...] = ("closed", "no_offering", "seats", "time", "budget", "value")
-CLOSED, NO_OFFERING, SEATS, TIME, BUDGET, VALUE = range(6)
-# Why a pegawai stays below the legal minimum after the plan.
-MINIMUM_REASONS: tuple[str, ...] = ("no_offering", "seats", "time", "budget", "value")
+# "not_eligible": offerings raise the competency, but the pegawai may take none of them (position kind not
+# among an offering's eligible kinds, or current level below its min_level) and no eligible one was blocked
+# by another limit (those limits are named first, being what the user can act on).
+NEED_REASONS: tuple[str, ...] = ("closed", "no_offering", "seats", "time", "budget", "value", "not_eligible")
+CLOSED, NO_OFFERING, SEATS, TIME, BUDGET, VALUE, NOT_ELIGIBLE = range(7)
+# Why a pegawai stays below the legal minimum after the plan ("not_eligible": every offering for their needs
+# is closed to them by eligibility).
+MINIMUM_REASONS: tuple[str, ...] = ("no_offering", "seats", "time", "budget", "value", "not_eligible")
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float64)
 
@@ -59,11 +68,13 @@ class Employees:
 
     jp_current: JP already credited this year [n]; jp_minimum: legal minimum (0 for PPPK) [n];
     jp_cap: the most JP of development the pegawai can take in the plan this year (time) [n].
+    kind: position kind as an integer code 0-62 [n] (the caller numbers org.PositionKind); None = all 0.
     """
 
     jp_current: np.ndarray
     jp_minimum: np.ndarray
     jp_cap: np.ndarray
+    kind: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -72,12 +83,18 @@ class Employees:
 
 @dataclass(frozen=True)
 class Needs:
-    """Competency gaps to close: pegawai index, competency index, gap in levels (>0), weight/priority (>=0)."""
+    """Competency gaps to close: pegawai index, competency index, gap in levels (>0), weight/priority (>=0).
+
+    current_level: the pegawai's current level in the competency [m], 0 = unknown; None = all 0. Only read
+    against Offerings.min_level: an unknown level (0) is below any min_level, so an offering with a
+    min_level never closes such a need (pass current levels whenever offerings carry one).
+    """
 
     employee: np.ndarray
     competency: np.ndarray
     gap: np.ndarray
     weight: np.ndarray
+    current_level: np.ndarray | None = None
 
     @property
     def m(self) -> int:
@@ -92,6 +109,10 @@ class Offerings:
     cost: rupiah per participant [p] (non-classical ~0: their price is time); seats: [p] (negative = no limit).
     support_offering / support_competency / support_increase: one row per (offering, competency it raises,
     levels raised).
+    eligible_kinds: bitmask of the position kinds that may take the offering [p] (bit k set = Employees.kind
+    k eligible; 0 = every kind, as an empty list in the catalogue); None = every kind for every offering.
+    min_level: lowest current level a participant needs in the competency the offering would raise [p]
+    (0 = none); None = all 0. A need whose current_level is below it cannot be closed by that offering.
     """
 
     form: np.ndarray
@@ -102,6 +123,8 @@ class Offerings:
     support_offering: np.ndarray
     support_competency: np.ndarray
     support_increase: np.ndarray
+    eligible_kinds: np.ndarray | None = None
+    min_level: np.ndarray | None = None
 
     @property
     def p(self) -> int:
@@ -199,13 +222,42 @@ def _check(emp: Employees, needs: Needs, off: Offerings) -> None:
         raise ValueError("mix must be 0, 1 or 2 (index into MIX_CATEGORIES)")
     if p and (np.asarray(off.jp).min() < 0 or np.asarray(off.cost).min() < 0):
         raise ValueError("JP and cost must not be negative")
+    for name, opt, size in (
+        ("kind", emp.kind, n),
+        ("current_level", needs.current_level, m),
+        ("eligible_kinds", off.eligible_kinds, p),
+        ("min_level", off.min_level, p),
+    ):
+        if opt is not None and len(opt) != size:
+            raise ValueError(f"{name} has {len(opt)} rows, expected {size}")
+    if emp.kind is not None and n and (np.asarray(emp.kind).min() < 0 or np.asarray(emp.kind).max() > 62):
+        raise ValueError("kind must be an integer code 0-62 (a bit of eligible_kinds)")
+
+
+def _kind_ok(emp: Employees, off: Offerings, employee: np.ndarray, offering: np.ndarray) -> np.ndarray:
+    """Whether pegawai employee[r]'s position kind is among offering[r]'s eligible kinds."""
+    if off.eligible_kinds is None or not len(offering):
+        return np.ones(len(offering), dtype=bool)
+    mask = np.asarray(off.eligible_kinds, dtype=np.int64)[offering]
+    kind = np.zeros(len(employee), np.int64) if emp.kind is None else np.asarray(emp.kind, np.int64)[employee]
+    return (mask == 0) | (((mask >> kind) & 1) == 1)
+
+
+def _level_ok(needs: Needs, off: Offerings, need: np.ndarray, offering: np.ndarray) -> np.ndarray:
+    """Whether need[r]'s current level reaches offering[r]'s min_level."""
+    if off.min_level is None or not len(offering):
+        return np.ones(len(offering), dtype=bool)
+    level = np.zeros(len(need), np.int64) if needs.current_level is None else np.asarray(
+        needs.current_level, np.int64)[need]
+    return level >= np.asarray(off.min_level, np.int64)[offering]
 
 
 def candidates(emp: Employees, needs: Needs, off: Offerings, budget: float) -> Candidates:
     """Join needs with the offerings that raise their competency, one row per (pegawai, offering).
 
     Pairs that can never be taken alone (seats 0, cost above the whole budget, JP above the pegawai's time,
-    no value) are dropped here, and the need remembers why.
+    no value) and (need, offering) pairs the pegawai is not eligible for are dropped here, and the need
+    remembers why. This is the one place eligibility is applied, so plan, greedy and MILP all respect it.
     """
     _check(emp, needs, off)
     m = needs.m
@@ -237,10 +289,13 @@ def candidates(emp: Employees, needs: Needs, off: Offerings, budget: float) -> C
     excl[jp[r_off] > cap[r_emp] + 1e-9] = TIME
     excl[cost[r_off] > budget + 1e-9] = BUDGET
     excl[seats[r_off] == 0] = SEATS
+    # Not eligible overrides the rest: such a row could never be taken, whatever the limits.
+    excl[~(_kind_ok(emp, off, r_emp, r_off) & _level_ok(needs, off, row_need, r_off))] = NOT_ELIGIBLE
     keep = excl < 0
     need_excluded = np.full(m, -1, dtype=np.int8)
     if len(row_need):
-        # A need whose every row is excluded: the reason of its "best" row (lowest code = most basic).
+        # A need whose every row is excluded: the reason of its "best" row (lowest code = most basic;
+        # NOT_ELIGIBLE last, so a limit that blocked an eligible offering is named first).
         any_keep = np.bincount(row_need, weights=keep, minlength=m) > 0
         worst = np.full(m, 127, dtype=np.int64)
         np.minimum.at(worst, row_need[~keep], excl[~keep].astype(np.int64))
@@ -336,6 +391,15 @@ def check_plan(plan: Plan, emp: Employees, needs: Needs, off: Offerings, budget:
         for j in plan.closes_need[plan.closes_ptr[a] : plan.closes_ptr[a + 1]].tolist():
             if needs.employee[j] != e[a] or (int(o[a]), int(needs.competency[j])) not in supp:
                 errors.append(f"assignment {a} claims need {j} it cannot close")
+    # Eligibility: the pegawai's position kind for every assignment, min_level for every need it closes.
+    e64, o64 = np.asarray(e, np.int64), np.asarray(o, np.int64)
+    for a in np.flatnonzero(~_kind_ok(emp, off, e64, o64)).tolist():
+        errors.append(f"assignment {a}: pegawai {int(e64[a])} not eligible for offering {int(o64[a])}")
+    lens = plan.closes_ptr[1:] - plan.closes_ptr[:-1]
+    row_a = np.repeat(np.arange(len(e)), lens)
+    cn = np.asarray(plan.closes_need, np.int64)
+    for r in np.flatnonzero(~_level_ok(needs, off, cn, o64[row_a])).tolist():
+        errors.append(f"assignment {int(row_a[r])}: need {int(cn[r])} below the offering's min_level")
     return errors
 
 
@@ -602,15 +666,15 @@ def _minimum_reasons(
     np.minimum.at(best, cand.employee, rank)
     # No candidate at all: fall back to the reasons of their needs (e.g. everything over budget or full).
     need_best = np.full(emp.n, 99, dtype=np.int64)
-    nr_rank = np.array([99, 99, 3, 2, 1, 0], dtype=np.int64)[need_reason]
+    nr_rank = np.array([99, 99, 3, 2, 1, 0, 4], dtype=np.int64)[need_reason]
     np.minimum.at(need_best, np.asarray(needs.employee, dtype=np.int64), nr_rank)
     best = np.where(best < 99, best, need_best)
     # Time is binding whenever the pegawai's whole cap is below their shortfall.
     back = np.array(
-        [MINIMUM_REASONS.index(r) for r in ("value", "budget", "time", "seats")], dtype=np.int8
+        [MINIMUM_REASONS.index(r) for r in ("value", "budget", "time", "seats", "not_eligible")], dtype=np.int8
     )
     b = best[below]
-    out = np.where(b < 99, back[np.minimum(b, 3)], out).astype(np.int8)
+    out = np.where(b < 99, back[np.minimum(b, 4)], out).astype(np.int8)
     short_cap = (np.asarray(emp.jp_cap, np.float64)[below] / 100) < _shortfall(emp)[below] - 1e-9
     out[short_cap & (b >= 99)] = MINIMUM_REASONS.index("time")
     return out
