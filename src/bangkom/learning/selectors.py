@@ -12,7 +12,7 @@ from bangkom.accounts.roles import roles_for
 from bangkom.engine.hours import FormRule
 from bangkom.learning.models import AgencyJpRule, DevelopmentForm, JpRuleFields, LearningRecord, RecordStatus
 from bangkom.org.models import Agency, Employee
-from bangkom.org.selectors import employee_scope_q, subordinate_ids_sql
+from bangkom.org.selectors import employee_scope_q, is_atasan_of, subordinate_ids_sql
 
 
 def _h(value: Decimal | None) -> int | None:
@@ -53,11 +53,7 @@ def can_verify(user: Any, employee: Employee) -> bool:
     roles = roles_for(user)
     if roles.employee_id == employee.pk:
         return False
-    if employee.agency_id in roles.admin_agency_ids:
-        return True
-    if roles.employee_id is None or not roles.is_atasan:
-        return False
-    return Employee.objects.filter(pk=employee.pk, pk__in=subordinate_ids_sql(roles.employee_id)).exists()
+    return employee.agency_id in roles.admin_agency_ids or is_atasan_of(user, employee)
 
 
 def records_visible_to(user: Any) -> QuerySet[LearningRecord]:

@@ -44,6 +44,14 @@ def employee_scope_q(user: Any) -> Q:
     return q
 
 
+def is_atasan_of(user: Any, employee: Employee) -> bool:
+    """The user is an atasan anywhere up the pegawai's supervisor chain (never of themself)."""
+    roles = roles_for(user)
+    if roles.employee_id is None or not roles.is_atasan or roles.employee_id == employee.pk:
+        return False
+    return Employee.objects.filter(pk=employee.pk, pk__in=subordinate_ids_sql(roles.employee_id)).exists()
+
+
 def employees_visible_to(user: Any) -> QuerySet[Employee]:
     return Employee.objects.filter(employee_scope_q(user))
 

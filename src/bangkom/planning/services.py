@@ -53,7 +53,7 @@ from bangkom.evaluation.models import PerformanceRating, Rating
 from bangkom.learning.models import DevelopmentForm
 from bangkom.learning.services import OutOfScope, RecordInvalid
 from bangkom.org.models import Agency, Employee, Position
-from bangkom.org.selectors import subordinate_ids_sql
+from bangkom.org.selectors import is_atasan_of
 from bangkom.planning.models import (
     GATHERED_SOURCES,
     POSITION_KIND_VALUES,
@@ -85,13 +85,6 @@ def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
 
 def _is_admin_of(actor: Any, agency_id: int | None) -> bool:
     return agency_id is not None and agency_id in roles_for(actor).admin_agency_ids
-
-
-def _is_atasan_of(actor: Any, employee: Employee) -> bool:
-    roles = roles_for(actor)
-    if roles.employee_id is None or not roles.is_atasan or roles.employee_id == employee.pk:
-        return False
-    return Employee.objects.filter(pk=employee.pk, pk__in=subordinate_ids_sql(roles.employee_id)).exists()
 
 
 def _check_open(akpk: Akpk) -> None:
@@ -399,17 +392,23 @@ def needs_gather(*, actor: Any, akpk: Akpk, next_positions: dict[int, int] | Non
 # --- Proposals and review ------------------------------------------------------------------------------------
 
 
+def _find_competency(value: Competency | int | str, agency_id: int | None) -> Competency | None:
+    """A competency the instansi may use (national, or its own), by instance, id or code; None when not found."""
+    visible = Competency.objects.filter(agency__isnull=True)
+    if agency_id is not None:
+        visible = Competency.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
+    if isinstance(value, Competency):
+        return visible.filter(pk=value.pk).first()
+    if isinstance(value, int) or str(value).isdigit():
+        return visible.filter(pk=int(value)).first()
+    return visible.filter(code=str(value).strip()).first()
+
+
 def _resolve_competency(value: Competency | int | str | None, agency_id: int, errors: dict[str, list[str]]) -> Any:
     if value is None or value == "":
         _add(errors, "competency", _("Kompetensi wajib diisi."))
         return None
-    visible = Competency.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
-    if isinstance(value, Competency):
-        found = visible.filter(pk=value.pk).first()
-    elif isinstance(value, int) or str(value).isdigit():
-        found = visible.filter(pk=int(value)).first()
-    else:
-        found = visible.filter(code=str(value).strip()).first()
+    found = _find_competency(value, agency_id)
     if found is None:
         _add(errors, "competency", _("Kompetensi %(c)s tidak dikenal di instansi ini.") % {"c": value})
     return found
@@ -445,7 +444,7 @@ def need_propose(
     """
     roles = roles_for(actor)
     own = roles.employee_id == employee.pk
-    if not own and not _is_atasan_of(actor, employee):
+    if not own and not is_atasan_of(actor, employee):
         raise OutOfScope
     akpk = _open_akpk_for(employee, akpk)
     errors: dict[str, list[str]] = {}
@@ -511,7 +510,7 @@ def need_review(*, actor: Any, need: Need, approve: bool, reason: str = "") -> N
     need = Need.objects.select_for_update().select_related("employee", "akpk").get(pk=need.pk)
     employee = need.employee
     is_admin = _is_admin_of(actor, employee.agency_id)
-    is_atasan = _is_atasan_of(actor, employee)
+    is_atasan = is_atasan_of(actor, employee)
     if not (is_admin or is_atasan):
         if roles_for(actor).employee_id == employee.pk:
             raise RecordInvalid({"__all__": [_("Pegawai tidak dapat memutuskan kebutuhannya sendiri.")]})
@@ -662,18 +661,10 @@ def _offering_errors(data: OfferingData) -> tuple[dict[str, list[str]], dict[str
 def _offering_competencies(
     data: OfferingData, agency_id: int | None, errors: dict[str, list[str]]
 ) -> list[tuple[Competency, int]]:
-    visible = Competency.objects.filter(agency__isnull=True)
-    if agency_id is not None:
-        visible = Competency.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
     out: list[tuple[Competency, int]] = []
     seen: set[int] = set()
     for value, increase in data.competencies:
-        if isinstance(value, Competency):
-            comp = visible.filter(pk=value.pk).first()
-        elif isinstance(value, int) or str(value).isdigit():
-            comp = visible.filter(pk=int(value)).first()
-        else:
-            comp = visible.filter(code=str(value).strip()).first()
+        comp = _find_competency(value, agency_id)
         if comp is None:
             _add(errors, "competencies", _("Kompetensi %(c)s tidak dikenal.") % {"c": value})
             continue
