@@ -124,29 +124,49 @@ def load_year_ledger(
 
 @dataclass(frozen=True)
 class JpSummary:
+    """One pegawai's year, read from a YearLedger (all JP in hundredths)."""
+
     year: int
-    total: int  # hundredths
+    total: int
     minimum: int
     maximum: int  # -1 = none
     status: str
+    shortfall: int
+    pending: int
+    planned: int
     projected: int
     forecast_below: bool
+    mix: tuple[int, int, int]  # MIX_CATEGORIES order
 
     @property
     def percent(self) -> int:
         return progress_percent(self.total, self.minimum, self.maximum)
 
 
-def jp_summary(employee: Employee, today: dt.date) -> JpSummary:
-    """This year's JP of one pegawai (the caller has already checked that the user may see them)."""
-    data = load_year_ledger(employee.agency, today.year, today, employees=Employee.objects.filter(pk=employee.pk))
+def summary_at(data: YearLedger, i: int) -> JpSummary:
     led = data.ledger
     return JpSummary(
-        year=today.year,
-        total=int(led.total[0]),
-        minimum=int(led.minimum[0]),
-        maximum=int(led.maximum[0]),
-        status=STATUSES[int(led.status[0])],
-        projected=int(data.forecast.projected[0]),
-        forecast_below=bool(data.forecast.below[0]) and int(led.minimum[0]) > 0,
+        year=data.year,
+        total=int(led.total[i]),
+        minimum=int(led.minimum[i]),
+        maximum=int(led.maximum[i]),
+        status=STATUSES[int(led.status[i])],
+        shortfall=int(led.shortfall[i]),
+        pending=int(data.pending[i]),
+        planned=int(data.planned[i]),
+        projected=int(data.forecast.projected[i]),
+        forecast_below=bool(data.forecast.below[i]),
+        mix=(int(data.mix[i][0]), int(data.mix[i][1]), int(data.mix[i][2])),
     )
+
+
+def year_summary(employee: Employee, year: int, today: dt.date) -> JpSummary:
+    """One pegawai's year (the caller has already checked that the user may see them)."""
+    return summary_at(
+        load_year_ledger(employee.agency, year, today, employees=Employee.objects.filter(pk=employee.pk)), 0
+    )
+
+
+def jp_summary(employee: Employee, today: dt.date) -> JpSummary:
+    """This year's JP of one pegawai."""
+    return year_summary(employee, today.year, today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
-from bangkom.engine.hours import MIX_CATEGORIES, STATUSES, format_jp, mix_shares, progress_percent
+from bangkom.engine.hours import MIX_CATEGORIES, format_jp, mix_shares
 from bangkom.learning.compliance import agency_compliance
 from bangkom.learning.forms import RecordForm, RejectForm, RuleFormSet
-from bangkom.learning.ledger import load_year_ledger
+from bangkom.learning.ledger import JpSummary, load_year_ledger, summary_at, year_summary
 from bangkom.learning.models import LearningRecord, Mix702010, RecordStatus
 from bangkom.learning.selectors import (
     can_verify,
@@ -95,15 +96,13 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     year = _year(request)
     today = timezone.localdate()
-    data = load_year_ledger(employee.agency, year, today, employees=Employee.objects.filter(pk=employee.pk))
-    led = data.ledger
-    total, minimum, maximum = int(led.total[0]), int(led.minimum[0]), int(led.maximum[0])
-    shares = mix_shares(data.mix[0])
+    jp = year_summary(employee, year, today)
+    shares = mix_shares(np.array(jp.mix))
     mix = [
         {
             "code": c,
             "label": _mix_label(c),
-            "jp": jp_display(int(data.mix[0][k])),
+            "jp": jp_display(jp.mix[k]),
             "percent": round(100 * float(shares[k])),
             "colour": MIX_COLOURS[c],
         }
@@ -119,18 +118,18 @@ def jp_employee(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "year": year,
             "years": list(range(today.year + 1, today.year - 5, -1)),
-            "total": jp_display(total),
-            "minimum": jp_display(minimum),
-            "has_minimum": minimum > 0,
-            "maximum": jp_display(maximum) if maximum >= 0 else "",
-            "percent": progress_percent(total, minimum, maximum),
-            "status": STATUSES[int(led.status[0])],
-            "status_label": _status_label(STATUSES[int(led.status[0])]),
-            "shortfall": jp_display(int(led.shortfall[0])),
-            "pending": jp_display(int(data.pending[0])),
-            "planned": jp_display(int(data.planned[0])),
-            "projected": jp_display(int(data.forecast.projected[0])),
-            "forecast_below": bool(data.forecast.below[0]) and minimum > 0,
+            "total": jp_display(jp.total),
+            "minimum": jp_display(jp.minimum),
+            "has_minimum": jp.minimum > 0,
+            "maximum": jp_display(jp.maximum) if jp.maximum >= 0 else "",
+            "percent": jp.percent,
+            "status": jp.status,
+            "status_label": _status_label(jp.status),
+            "shortfall": jp_display(jp.shortfall),
+            "pending": jp_display(jp.pending),
+            "planned": jp_display(jp.planned),
+            "projected": jp_display(jp.projected),
+            "forecast_below": jp.forecast_below,
             "is_current_year": year == today.year,
             "mix": mix,
             "records": records,
@@ -284,15 +283,8 @@ def record_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @dataclass(frozen=True)
 class TeamRow:
     employee: Employee
-    total: int
-    minimum: int
-    maximum: int
-    status: str
+    jp: JpSummary
     status_label: str
-    pending: int
-    projected: int
-    forecast_below: bool
-    percent: int
 
 
 @login_required
@@ -308,23 +300,11 @@ def team_jp(request: HttpRequest) -> HttpResponse:
         raise Http404
     data = load_year_ledger(me.agency, year, timezone.localdate(), employees=team)
     people = {e.pk: e for e in team.select_related("unit", "position")}
-    led = data.ledger
-    rows = [
-        TeamRow(
-            employee=people[int(pk)],
-            total=int(led.total[i]),
-            minimum=int(led.minimum[i]),
-            maximum=int(led.maximum[i]),
-            status=STATUSES[int(led.status[i])],
-            status_label=_status_label(STATUSES[int(led.status[i])]),
-            pending=int(data.pending[i]),
-            projected=int(data.forecast.projected[i]),
-            forecast_below=bool(data.forecast.below[i]) and int(led.minimum[i]) > 0,
-            percent=progress_percent(int(led.total[i]), int(led.minimum[i]), int(led.maximum[i])),
-        )
-        for i, pk in enumerate(data.employee_ids.tolist())
-    ]
-    rows.sort(key=lambda r: (r.status != "kurang", r.total - r.minimum, r.employee.name))
+    rows = []
+    for i, pk in enumerate(data.employee_ids.tolist()):
+        jp = summary_at(data, i)
+        rows.append(TeamRow(employee=people[int(pk)], jp=jp, status_label=_status_label(jp.status)))
+    rows.sort(key=lambda r: (r.jp.status != "kurang", r.jp.total - r.jp.minimum, r.employee.name))
     if request.GET.get("format") in FORMATS:
         return table_response(
             f"jp-tim-{year}",
@@ -345,11 +325,11 @@ def team_jp(request: HttpRequest) -> HttpResponse:
                     r.employee.name,
                     r.employee.unit.name,
                     r.employee.employment_type,
-                    format_jp(r.total),
-                    format_jp(r.minimum),
-                    r.status,
-                    format_jp(r.pending),
-                    format_jp(r.projected),
+                    format_jp(r.jp.total),
+                    format_jp(r.jp.minimum),
+                    r.jp.status,
+                    format_jp(r.jp.pending),
+                    format_jp(r.jp.projected),
                 ]
                 for r in rows
             ),
