@@ -303,3 +303,177 @@ class OfferingCompetency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offering_id}/{self.competency_id} +{self.level_increase}"
+
+
+# --- development plans (engine/planner.py) and individual development plans (IDP) ------------------------
+
+
+class PlanRun(models.Model):
+    """One run of the optimiser over an AKPK's needs and the catalogue, with its parameters and its result.
+
+    Parameters are kept as given (budget, JP cap per pegawai, which needs count, time limit), so a run can be
+    read back and compared with another budget. The result: figures of the plan (objective, upper bound, gap,
+    cost, JP per 70-20-10 category), counts per reason, and optionally the budget curve (points of the plan
+    re-solved at other budgets). At most one run per AKPK is adopted: its items become the pegawai's IDP.
+    """
+
+    akpk = models.ForeignKey(Akpk, on_delete=models.CASCADE, related_name="plan_runs", verbose_name=_("AKPK"))
+    budget = models.BigIntegerField(_("anggaran (Rp)"))
+    jp_cap = models.DecimalField(
+        _("JP maksimal per pegawai"),
+        max_digits=6,
+        decimal_places=2,
+        default=40,
+        help_text=_("Waktu belajar terbanyak yang boleh direncanakan bagi satu pegawai dalam setahun."),
+    )
+    include_pending = models.BooleanField(
+        _("sertakan kebutuhan yang baru disetujui atasan"),
+        default=False,
+        help_text=_("Untuk simulasi sebelum admin instansi menyetujui semua kebutuhan."),
+    )
+    mix_penalty = models.FloatField(_("bobot komposisi 70-20-10"), default=0.1)
+    time_limit = models.PositiveSmallIntegerField(_("batas waktu hitung (detik)"), default=10)
+    with_curve = models.BooleanField(_("hitung kurva anggaran"), default=True)
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("pekerjaan")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), db_default=Now())
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # Result (empty until the job finishes).
+    objective = models.FloatField(_("nilai tujuan"), null=True, blank=True)
+    bound = models.FloatField(_("batas atas"), null=True, blank=True)
+    gap = models.FloatField(_("selisih optimalitas"), null=True, blank=True)
+    value = models.FloatField(_("kesenjangan tertutup (berbobot)"), null=True, blank=True)
+    value_total = models.FloatField(_("kesenjangan total (berbobot)"), null=True, blank=True)
+    cost = models.BigIntegerField(_("biaya rencana (Rp)"), null=True, blank=True)
+    method = models.CharField(_("metode"), max_length=50, blank=True, default="")
+    seconds = models.FloatField(_("lama hitung (detik)"), null=True, blank=True)
+    summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    curve = models.JSONField(_("kurva anggaran"), default=list, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ditetapkan oleh"),
+    )
+    adopted_at = models.DateTimeField(_("ditetapkan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rencana pengembangan")
+        verbose_name_plural = _("rencana pengembangan")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(budget__gte=0), name="planrun_budget_nonnegative"),
+            models.CheckConstraint(condition=models.Q(jp_cap__gt=0), name="planrun_jp_cap_positive"),
+            models.UniqueConstraint(
+                fields=["akpk"], condition=models.Q(adopted_at__isnull=False), name="planrun_one_adopted_per_akpk"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.akpk} Rp{self.budget}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.adopted_at is not None
+
+
+class PlanItemStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf rencana")
+    PROPOSED = "proposed", _("Menunggu persetujuan atasan")
+    APPROVED = "approved", _("Disetujui atasan")
+    REJECTED = "rejected", _("Ditolak atasan")
+
+
+class PlanItem(models.Model):
+    """One assignment of a plan: a pegawai takes an offering, closing the needs in `closes` (the reason).
+
+    Once the run is adopted the item is part of the pegawai's IDP: proposed to the atasan, who approves or
+    rejects it; when done it is linked to the learning record that reports it (done = that record verified).
+    """
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="items", verbose_name=_("rencana"))
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("pegawai"))
+    offering = models.ForeignKey(
+        Offering, on_delete=models.PROTECT, related_name="plan_items", verbose_name=_("penawaran")
+    )
+    value = models.FloatField(_("nilai"), default=0)
+    # [{"competency": id, "gap": levels, "closed": levels, "weight": w}], the needs this assignment closes.
+    closes = models.JSONField(_("kebutuhan yang ditutup"), default=list)
+    towards_minimum = models.DecimalField(_("JP menuju batas minimal"), max_digits=7, decimal_places=2, default=0)
+    status = models.CharField(_("status"), max_length=10, choices=PlanItemStatus.choices, default=PlanItemStatus.DRAFT)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    reason = models.TextField(_("alasan"), blank=True, default="")
+    record = models.ForeignKey(
+        "learning.LearningRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_items",
+        verbose_name=_("catatan pembelajaran"),
+    )
+
+    class Meta:
+        verbose_name = _("butir rencana pengembangan individu")
+        verbose_name_plural = _("butir rencana pengembangan individu")
+        ordering = ["run_id", "employee_id", "offering_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "employee", "offering"], name="planitem_unique"),
+            models.CheckConstraint(condition=models.Q(status__in=PlanItemStatus.values), name="planitem_status_valid"),
+        ]
+        indexes = [models.Index(fields=["employee", "status"], name="planitem_employee_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} -> {self.offering_id}"
+
+
+class PlanGapKind(models.TextChoices):
+    NEED = "need", _("Kebutuhan belum tertutup")
+    MINIMUM = "minimum", _("Belum mencapai JP minimal")
+
+
+class PlanGap(models.Model):
+    """What a plan leaves open, and why: a need not closed, or a pegawai left below the legal minimum JP.
+
+    reason is a code of engine.planner.NEED_REASONS / MINIMUM_REASONS (the pages translate it).
+    """
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="gaps", verbose_name=_("rencana"))
+    kind = models.CharField(_("jenis"), max_length=10, choices=PlanGapKind.choices)
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+", verbose_name=_("pegawai"))
+    competency = models.ForeignKey(
+        Competency, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("kompetensi")
+    )
+    reason = models.CharField(_("alasan"), max_length=20)
+    shortfall = models.DecimalField(_("kekurangan JP"), max_digits=7, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("celah rencana")
+        verbose_name_plural = _("celah rencana")
+        ordering = ["run_id", "kind", "employee_id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=PlanGapKind.values), name="plangap_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["run", "kind", "reason"], name="plangap_run_kind_reason_idx")]
