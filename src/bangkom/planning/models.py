@@ -407,7 +407,9 @@ class PlanItem(models.Model):
     """
 
     run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="items", verbose_name=_("rencana"))
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("pegawai"))
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("pegawai")
+    )
     offering = models.ForeignKey(
         Offering, on_delete=models.PROTECT, related_name="plan_items", verbose_name=_("penawaran")
     )
@@ -477,3 +479,6 @@ class PlanGap(models.Model):
             models.CheckConstraint(condition=models.Q(kind__in=PlanGapKind.values), name="plangap_kind_valid"),
         ]
         indexes = [models.Index(fields=["run", "kind", "reason"], name="plangap_run_kind_reason_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.employee_id}:{self.reason}"
