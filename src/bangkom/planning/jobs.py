@@ -42,3 +42,24 @@ def akpk_gather_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
             "kept": result.kept,
             "by_source": result.by_source,
         }
+
+
+@job_function("plan_run")
+def plan_run_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
+    """params: {"run_id": int, "lang": "id" | "en"}; solves and stores the run (plan_services.plan_run_execute)."""
+    from bangkom.planning.models import PlanRun
+    from bangkom.planning.plan_services import plan_run_execute
+
+    params = job.params or {}
+    lang = params.get("lang") or "id"
+    with translation.override(lang if lang in ("id", "en") else "id"):
+        run_id = str(params.get("run_id") or "")
+        run = (
+            PlanRun.objects.select_related("akpk__agency").filter(pk=int(run_id)).first() if run_id.isdigit() else None
+        )
+        if run is None:
+            raise JobFailed(_("Rencana tidak ditemukan."))
+        try:
+            return plan_run_execute(run, progress)
+        except RecordInvalid as exc:
+            raise JobFailed(exc.messages[0], report="\n".join(exc.messages)) from exc

@@ -15,15 +15,19 @@ self-paced (no dates). seats -1 = unlimited; jp in integer hundredths (engine/ho
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from bangkom.dbarrays import fetch_numeric
-from bangkom.planning.models import Akpk, Need, NeedStatus, Offering, OfferingCompetency
+from bangkom.engine import planner
+from bangkom.org.models import Employee
+from bangkom.planning.models import POSITION_KIND_VALUES, Akpk, Need, NeedStatus, Offering, OfferingCompetency
 
 MIX_CATEGORIES: tuple[str, ...] = ("70", "20", "10")
 
@@ -57,6 +61,9 @@ class OfferingArrays:
     support_offering: np.ndarray  # int64 [s], index into the offering arrays
     support_competency_id: np.ndarray  # int64 [s]
     support_increase: np.ndarray  # int8 [s], 1..4
+    # bit k set = position kind POSITION_KIND_VALUES[k] may take it; 0 = every kind [p]
+    eligible_kinds: np.ndarray | None = None
+    min_level: np.ndarray | None = None  # int8 [p], 0 = none
 
     @property
     def p(self) -> int:
@@ -116,6 +123,11 @@ def load_offerings(agency_id: int, year: int) -> OfferingArrays:
     ids = raw["id"].astype(np.int64)
     # JP is a decimal and the mix comes from the form: one small query for both (a catalogue, not pegawai).
     details = dict(qs.values_list("id", "jp"))
+    kind_bit = {k: 1 << i for i, k in enumerate(POSITION_KIND_VALUES)}
+    eligibility = {
+        pk: (sum(kind_bit.get(k, 0) for k in set(kinds or [])), lvl or 0)
+        for pk, kinds, lvl in qs.values_list("id", "eligible_position_kinds", "min_level")
+    }
     mix_of_form = dict(qs.values_list("form_id", "form__mix_category").distinct())
     mix_index = {m: i for i, m in enumerate(MIX_CATEGORIES)}
     jp = np.fromiter((int(details[i] * 100) for i in ids.tolist()), dtype=np.int64, count=len(ids))
@@ -137,4 +149,83 @@ def load_offerings(agency_id: int, year: int) -> OfferingArrays:
         support_offering=np.searchsorted(ids, s_off[order]).astype(np.int64),
         support_competency_id=sup["competency_id"][order].astype(np.int64),
         support_increase=sup["level_increase"][order].astype(np.int8),
+        eligible_kinds=np.fromiter((eligibility[i][0] for i in ids.tolist()), dtype=np.int64, count=len(ids)),
+        min_level=np.fromiter((eligibility[i][1] for i in ids.tolist()), dtype=np.int8, count=len(ids)),
+    )
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """The optimiser's input for one AKPK, and the database ids behind every index of it."""
+
+    employees: planner.Employees
+    needs: planner.Needs
+    offerings: planner.Offerings
+    employee_id: np.ndarray  # int64 [n], ascending (the instansi's pegawai)
+    need_competency_id: np.ndarray  # int64 [m]
+    offering_id: np.ndarray  # int64 [p]
+    shortfall_before: np.ndarray  # int64 hundredths [n], below the legal minimum before the plan
+
+
+def plan_input(akpk: Akpk, *, jp_cap: float, include_pending: bool = False, today: dt.date | None = None) -> PlanInput:
+    """Every pegawai of the instansi (JP this year from the ledger), the AKPK's needs and the year's offerings.
+
+    jp_current = verified JP of the AKPK's year; jp_minimum = the legal minimum (0 for PPPK); jp_cap = the
+    time a pegawai can give to development in the plan: `jp_cap` JP, never past a PPPK's yearly maximum.
+    include_pending also counts needs approved by the atasan and not yet by the admin instansi (simulation).
+    """
+    from bangkom.learning.ledger import load_year_ledger
+
+    today = today or timezone.localdate()
+    year = load_year_ledger(akpk.agency, akpk.year, today)
+    ids = np.asarray(year.employee_ids, dtype=np.int64)
+    led = year.ledger
+    cap = np.full(len(ids), round(jp_cap * 100), dtype=np.int64)
+    limited = led.maximum >= 0
+    cap[limited] = np.minimum(cap[limited], np.maximum(led.maximum[limited] - led.total[limited], 0))
+    kind_index = {k: i for i, k in enumerate(POSITION_KIND_VALUES)}
+    unknown = len(POSITION_KIND_VALUES)  # no position: eligible only where every kind is
+    kinds = dict(Employee.objects.filter(agency_id=akpk.agency_id).values_list("id", "position__kind"))
+    kind = np.fromiter((kind_index.get(kinds.get(i) or "", unknown) for i in ids.tolist()), np.int64, len(ids))
+    employees = planner.Employees(
+        jp_current=led.total.astype(np.int64), jp_minimum=led.minimum.astype(np.int64), jp_cap=cap, kind=kind
+    )
+
+    statuses = [NeedStatus.APPROVED] + ([NeedStatus.APPROVED_BY_ATASAN] if include_pending else [])
+    need = load_needs(akpk, statuses=statuses)
+    # Needs of pegawai no longer in the instansi (moved since the gathering) drop out.
+    at = np.searchsorted(ids, need.employee_id)
+    inside = np.isin(need.employee_id, ids)
+    off = load_offerings(akpk.agency_id, akpk.year)
+    comp_ids, comp_index = np.unique(
+        np.concatenate([need.competency_id[inside], off.support_competency_id]), return_inverse=True
+    )
+    k = int(inside.sum())
+    needs = planner.Needs(
+        employee=at[inside].astype(np.int64),
+        competency=comp_index[:k].astype(np.int64),
+        gap=need.gap[inside].astype(np.int64),
+        weight=need.weight[inside].astype(np.float64),
+        current_level=need.current[inside].astype(np.int64),
+    )
+    offerings = planner.Offerings(
+        form=off.form.astype(np.int64),
+        mix=off.mix.astype(np.int64),
+        jp=off.jp,
+        cost=off.cost,
+        seats=off.seats,
+        support_offering=off.support_offering,
+        support_competency=comp_index[k:].astype(np.int64),
+        support_increase=off.support_increase.astype(np.int64),
+        eligible_kinds=off.eligible_kinds,
+        min_level=off.min_level.astype(np.int64) if off.min_level is not None else None,
+    )
+    return PlanInput(
+        employees=employees,
+        needs=needs,
+        offerings=offerings,
+        employee_id=ids,
+        need_competency_id=comp_ids[comp_index[:k]].astype(np.int64) if k else np.zeros(0, dtype=np.int64),
+        offering_id=off.offering_id,
+        shortfall_before=led.shortfall.astype(np.int64),
     )
