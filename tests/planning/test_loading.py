@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from bangkom.planning.loading import load_needs, load_offerings
-from bangkom.planning.models import Akpk, Need, NeedStatus, Offering, OfferingCompetency
+from bangkom.planning.loading import load_needs, load_offerings, plan_input
+from bangkom.planning.models import POSITION_KIND_VALUES, Akpk, Need, NeedStatus, Offering, OfferingCompetency
 from tests.planning.conftest import Plan
 
 
@@ -73,6 +73,8 @@ def test_offerings_of_the_year(plan: Plan, django_assert_max_num_queries: Any) -
         start_date=dt.date(2026, 5, 1),
         end_date=dt.date(2026, 5, 3),
         modality="offline",
+        eligible_position_kinds=["pelaksana", "administrator"],
+        min_level=2,
     )
     offering(o.agency_b, "Milik B", 3)
     offering(o.agency_a, "Tahun lalu", 3, start_date=dt.date(2025, 5, 1), end_date=dt.date(2025, 5, 3))
@@ -87,6 +89,10 @@ def test_offerings_of_the_year(plan: Plan, django_assert_max_num_queries: Any) -
     i, j = by_id[national.pk], by_id[own.pk]
     assert (arrays.form[i], arrays.mix[i], arrays.jp[i], arrays.cost[i], arrays.seats[i]) == (16, 2, 1050, 0, -1)
     assert (arrays.form[j], arrays.mix[j], arrays.seats[j], arrays.cost[j]) == (3, 2, 25, 2_000_000)
+    kinds = list(POSITION_KIND_VALUES)
+    assert arrays.eligible_kinds is not None and arrays.min_level is not None
+    assert arrays.eligible_kinds[j] == (1 << kinds.index("pelaksana")) | (1 << kinds.index("administrator"))
+    assert (arrays.eligible_kinds[i], arrays.min_level[i], arrays.min_level[j]) == (0, 0, 2)
     support = set(
         zip(
             arrays.support_offering.tolist(),
@@ -96,3 +102,30 @@ def test_offerings_of_the_year(plan: Plan, django_assert_max_num_queries: Any) -
         )
     )
     assert support == {(j, plan.t1.pk, 2), (j, plan.m4.pk, 1), (i, plan.m1.pk, 1)}
+
+
+def test_plan_input_maps_pegawai_needs_and_catalogue(plan: Plan) -> None:
+    o = plan.org
+    need(plan, o.staf1, plan.m1, "gap_current", 1, 3, priority=4)
+    need(plan, o.staf2, plan.m4, "pegawai", 2, 3, status=NeedStatus.APPROVED_BY_ATASAN)
+    need(plan, o.pegawai_b, plan.m1, "gap_current", 1, 2)  # another instansi's pegawai: dropped
+    own = offering(o.agency_a, "Diklat", 3, eligible_position_kinds=["pelaksana"], min_level=1)
+    OfferingCompetency.objects.create(offering=own, competency=plan.m4, level_increase=1)
+
+    inp = plan_input(plan.akpk, jp_cap=30, today=dt.date(2026, 6, 1))
+    ids = inp.employee_id.tolist()
+    assert ids == sorted([o.kepala.pk, o.kabid.pk, o.staf1.pk, o.staf2.pk, o.kasubag.pk])
+    s1, s2 = ids.index(o.staf1.pk), ids.index(o.staf2.pk)
+    assert inp.employees.jp_minimum[s1] == 2000 and inp.employees.jp_minimum[s2] == 0  # PPPK: no minimum
+    assert inp.employees.jp_cap[s1] == 3000 and inp.employees.jp_cap[s2] <= 3000
+    assert inp.employees.kind is not None
+    assert inp.employees.kind[s1] == list(POSITION_KIND_VALUES).index("pelaksana")
+    assert inp.needs.employee.tolist() == [s1] and inp.need_competency_id.tolist() == [plan.m1.pk]
+    assert (inp.needs.gap.tolist(), inp.needs.weight.tolist()) == ([2], [4.0])
+    assert inp.offering_id.tolist() == [own.pk] and inp.offerings.eligible_kinds is not None
+    # The need and the offering's competency share one index space.
+    assert inp.offerings.support_competency.tolist() != inp.needs.competency.tolist()
+    pending = plan_input(plan.akpk, jp_cap=30, include_pending=True, today=dt.date(2026, 6, 1))
+    assert sorted(pending.needs.employee.tolist()) == [s1, s2]
+    m4 = pending.need_competency_id.tolist().index(plan.m4.pk)
+    assert pending.offerings.support_competency.tolist() == [int(pending.needs.competency[m4])]

@@ -122,15 +122,14 @@ def load_offerings(agency_id: int, year: int) -> OfferingArrays:
     )
     ids = raw["id"].astype(np.int64)
     # JP is a decimal and the mix comes from the form: one small query for both (a catalogue, not pegawai).
-    details = dict(qs.values_list("id", "jp"))
     kind_bit = {k: 1 << i for i, k in enumerate(POSITION_KIND_VALUES)}
-    eligibility = {
-        pk: (sum(kind_bit.get(k, 0) for k in set(kinds or [])), lvl or 0)
-        for pk, kinds, lvl in qs.values_list("id", "eligible_position_kinds", "min_level")
+    details = {
+        pk: (jp, sum(kind_bit.get(k, 0) for k in set(kinds or [])), lvl or 0)
+        for pk, jp, kinds, lvl in qs.values_list("id", "jp", "eligible_position_kinds", "min_level")
     }
     mix_of_form = dict(qs.values_list("form_id", "form__mix_category").distinct())
     mix_index = {m: i for i, m in enumerate(MIX_CATEGORIES)}
-    jp = np.fromiter((int(details[i] * 100) for i in ids.tolist()), dtype=np.int64, count=len(ids))
+    jp = np.fromiter((int(details[i][0] * 100) for i in ids.tolist()), dtype=np.int64, count=len(ids))
     form = raw["form_id"].astype(np.int16)
     mix = np.fromiter((mix_index[mix_of_form[f]] for f in form.tolist()), dtype=np.int8, count=len(ids))
     sup = fetch_numeric(
@@ -149,8 +148,8 @@ def load_offerings(agency_id: int, year: int) -> OfferingArrays:
         support_offering=np.searchsorted(ids, s_off[order]).astype(np.int64),
         support_competency_id=sup["competency_id"][order].astype(np.int64),
         support_increase=sup["level_increase"][order].astype(np.int8),
-        eligible_kinds=np.fromiter((eligibility[i][0] for i in ids.tolist()), dtype=np.int64, count=len(ids)),
-        min_level=np.fromiter((eligibility[i][1] for i in ids.tolist()), dtype=np.int8, count=len(ids)),
+        eligible_kinds=np.fromiter((details[i][1] for i in ids.tolist()), dtype=np.int64, count=len(ids)),
+        min_level=np.fromiter((details[i][2] for i in ids.tolist()), dtype=np.int8, count=len(ids)),
     )
 
 
