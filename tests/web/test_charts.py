@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bangkom.web.charts import NO_DATA_COLOUR, bars_svg, heatmap_svg, radar_svg, share_colour
+from bangkom.web.charts import NO_DATA_COLOUR, bars_svg, heatmap_svg, line_svg, radar_svg, share_colour
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -129,3 +129,28 @@ def test_bars_one_bar_per_category_scaled_to_the_largest() -> None:
     assert len(bars) == 3 and widths[0] == 2 * widths[1] and widths[2] == 0
     assert "&lt;Cukup &amp; x&gt;" in svg
     ET.fromstring(bars_svg(["a"], [0], ["#000"], title="all zero"))  # no division by zero
+
+
+def test_line_points_follow_the_data_inside_the_view_box() -> None:
+    svg = line_svg(
+        [0, 5_000_000, 10_000_000, 20_000_000],
+        [10.0, 40.0, 55.0, 120.0],  # above y_max: drawn at the top, not outside
+        x_labels=["Rp 0", "Rp 5 jt", "Rp 10 jt", "Rp 20 jt"],
+        y_max=100,
+        y_suffix="%",
+        title="Kurva <anggaran>",
+        highlight=2,
+    )
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}title").text == "Kurva <anggaran>"  # type: ignore[union-attr]
+    circles = root.findall(f"{SVG}circle")
+    assert len(circles) == 4
+    cx = [float(c.attrib["cx"]) for c in circles]
+    cy = [float(c.attrib["cy"]) for c in circles]
+    assert cx == sorted(cx) and cy[0] > cy[1] > cy[2] >= cy[3]  # higher coverage is drawn higher
+    assert cx[1] - cx[0] == pytest.approx((cx[3] - cx[0]) / 4, abs=0.2)  # x is proportional to the budget
+    assert [c.attrib["r"] for c in circles] == ["3", "3", "5", "3"]
+    _, _, width, height = _view_box(root)
+    assert all(0 <= x <= width for x in cx) and all(0 <= y <= height for y in cy)
+    assert circles[1].find(f"{SVG}title").text == "Rp 5 jt: 40.0%"  # type: ignore[union-attr]
+    assert "Rp 20 jt" in [t.text for t in root.iter(f"{SVG}text")]

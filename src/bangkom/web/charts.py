@@ -112,15 +112,11 @@ def radar_svg(
         f'<polygon class="required" points="{req_pts}" fill="none" stroke="#b42318" stroke-width="2" '
         'stroke-dasharray="5 3"/>'
     )
-    body.append(
-        f'<polygon class="current" points="{cur_pts}" fill="#0b5d7a33" stroke="#0b5d7a" stroke-width="2"/>'
-    )
+    body.append(f'<polygon class="current" points="{cur_pts}" fill="#0b5d7a33" stroke="#0b5d7a" stroke-width="2"/>')
     for i, value in enumerate(current):
         if value is None:
             x, y = point(i, 0.5)
-            body.append(
-                f'<circle class="unassessed" cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#fff" stroke="#9a5b00"/>'
-            )
+            body.append(f'<circle class="unassessed" cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#fff" stroke="#9a5b00"/>')
     # Legend under the chart, left-aligned with the widest extent.
     y0 = max_y + 14
     x0 = min_x + 4
@@ -195,8 +191,7 @@ def heatmap_svg(
     for i, row in enumerate(row_labels):
         y = top + i * cell
         body.append(
-            f'<text x="{_f(left - 6)}" y="{_f(y + cell / 2 + 4)}" font-size="11" text-anchor="end">'
-            f"{escape(row)}</text>"
+            f'<text x="{_f(left - 6)}" y="{_f(y + cell / 2 + 4)}" font-size="11" text-anchor="end">{escape(row)}</text>'
         )
         for j in range(len(cols)):
             value = values[i][j]
@@ -251,12 +246,64 @@ def bars_svg(
     for i, (label, count, colour) in enumerate(zip(labels, counts, colours, strict=True)):
         y = 4 + i * row
         w = bar_w * count / total_max
-        body.append(
-            f'<text x="{_f(left - 6)}" y="{y + 14}" font-size="11" text-anchor="end">{escape(label)}</text>'
-        )
+        body.append(f'<text x="{_f(left - 6)}" y="{y + 14}" font-size="11" text-anchor="end">{escape(label)}</text>')
         fill = escape(colour, {'"': "&quot;"})
-        body.append(
-            f'<rect class="bar" x="{_f(left)}" y="{y}" width="{_f(w)}" height="{row - 6}" fill="{fill}"/>'
-        )
+        body.append(f'<rect class="bar" x="{_f(left)}" y="{y}" width="{_f(w)}" height="{row - 6}" fill="{fill}"/>')
         body.append(f'<text x="{_f(left + w + 4)}" y="{y + 14}" font-size="11">{count}</text>')
     return _open("bars", chart_id, left + bar_w + 60, height, title, desc) + "".join(body) + "</svg>"
+
+
+def line_svg(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    *,
+    x_labels: Sequence[str],
+    y_max: float,
+    y_suffix: str = "",
+    title: str,
+    desc: str = "",
+    point_titles: Sequence[str] = (),
+    highlight: int | None = None,
+    chart_id: str = "line",
+) -> str:
+    """A line through (x, y) points (x ascending), each point labelled under the axis and titled on hover.
+
+    y runs from 0 to y_max with five gridlines; `highlight` marks one point (the current setting).
+    """
+    left, right, top, bottom = 44.0, 16.0, 12.0, 34.0
+    plot_w, plot_h = 420.0, 180.0
+    x_lo = min(xs, default=0.0)
+    x_span = (max(xs, default=1.0) - x_lo) or 1.0
+    y_top = y_max if y_max > 0 else 1.0
+
+    def px(x: float) -> float:
+        return left + plot_w * (x - x_lo) / x_span
+
+    def py(y: float) -> float:
+        return top + plot_h * (1 - min(max(y, 0.0), y_top) / y_top)
+
+    body: list[str] = []
+    for k in range(6):
+        value = y_top * k / 5
+        y = py(value)
+        body.append(
+            f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(left + plot_w)}" y2="{_f(y)}" stroke="#e5e7eb"/>'
+            f'<text x="{_f(left - 4)}" y="{_f(y + 4)}" font-size="10" text-anchor="end">'
+            f"{escape(f'{value:.0f}{y_suffix}')}</text>"
+        )
+    path = " ".join(
+        f"{'M' if i == 0 else 'L'}{_f(px(x))},{_f(py(y))}" for i, (x, y) in enumerate(zip(xs, ys, strict=True))
+    )
+    if path:
+        body.append(f'<path class="line" d="{path}" fill="none" stroke="#1d4ed8" stroke-width="2"/>')
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        r = 5 if i == highlight else 3
+        fill = "#b45309" if i == highlight else "#1d4ed8"
+        tip = point_titles[i] if i < len(point_titles) else f"{x_labels[i]}: {y:.1f}{y_suffix}"
+        body.append(
+            f'<circle class="point" cx="{_f(px(x))}" cy="{_f(py(y))}" r="{r}" fill="{fill}">'
+            f"<title>{escape(tip)}</title></circle>"
+            f'<text x="{_f(px(x))}" y="{_f(top + plot_h + 16)}" font-size="9" text-anchor="middle">'
+            f"{escape(x_labels[i])}</text>"
+        )
+    return _open("line", chart_id, left + plot_w + right, top + plot_h + bottom, title, desc) + "".join(body) + "</svg>"
