@@ -126,3 +126,95 @@ def need_counts(user: Any, akpk: Akpk) -> dict[str, dict[str, int]]:
         out["status"][r["status"]] = out["status"].get(r["status"], 0) + r["n"]
         out["source"][r["source"]] = out["source"].get(r["source"], 0) + r["n"]
     return out
+
+
+# --- Reads for the needs and catalogue pages ------------------------------------------------------------------
+
+
+def need_search(
+    user: Any,
+    akpk: Akpk,
+    *,
+    search: str = "",
+    source: str = "",
+    status: str = "",
+    unit_id: int | None = None,
+) -> QuerySet[Need]:
+    """Needs of the AKPK within the user's scope, searched by pegawai name, NIP or competency code/name."""
+    qs = need_list(user, akpk=akpk, status=status, source=source).select_related("employee__unit")
+    if unit_id:
+        qs = qs.filter(employee__unit_id=unit_id)
+    term = search.strip()
+    if term:
+        qs = qs.filter(
+            Q(employee__name__icontains=term)
+            | Q(employee__nip__icontains=term)
+            | Q(competency__code__icontains=term)
+            | Q(competency__name__icontains=term)
+        )
+    return qs
+
+
+def need_units(akpk: Akpk) -> QuerySet[Any]:
+    """Unit kerja of the AKPK's instansi, for the filter (reference data, not personal)."""
+    from bangkom.org.models import Unit
+
+    return Unit.objects.filter(agency_id=akpk.agency_id).order_by("code")
+
+
+def proposable_employees(user: Any, akpk: Akpk) -> QuerySet[Any]:
+    """Whom the user may propose a need for in this AKPK: themself and their chain, inside the instansi."""
+    from bangkom.accounts.roles import roles_for
+    from bangkom.org.models import Employee
+    from bangkom.org.selectors import subordinate_ids_sql
+
+    roles = roles_for(user)
+    if roles.employee_id is None:
+        return Employee.objects.none()
+    q = Q(pk=roles.employee_id)
+    if roles.is_atasan:
+        q |= Q(pk__in=subordinate_ids_sql(roles.employee_id))
+    return Employee.objects.filter(q, agency_id=akpk.agency_id).order_by("name", "nip")
+
+
+def competencies_for(agency_ids: Any) -> QuerySet[Any]:
+    """National competencies and the teknis competencies of the given instansi."""
+    from bangkom.competency.models import Competency
+
+    return Competency.objects.filter(Q(agency__isnull=True) | Q(agency_id__in=list(agency_ids))).order_by("code")
+
+
+def offering_search(
+    user: Any,
+    *,
+    search: str = "",
+    form_id: int | None = None,
+    modality: str = "",
+    provider: str = "",
+    active: bool | None = True,
+    owner: str = "",
+) -> QuerySet[Offering]:
+    """The catalogue the user may read, filtered; owner is "nasional", an instansi id, or empty for all."""
+    qs = offerings_visible_to(user, active_only=False)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if form_id:
+        qs = qs.filter(form_id=form_id)
+    if modality:
+        qs = qs.filter(modality=modality)
+    if provider.strip():
+        qs = qs.filter(provider__icontains=provider.strip())
+    if owner == "nasional":
+        qs = qs.filter(agency__isnull=True)
+    elif owner.isdigit():
+        qs = qs.filter(agency_id=int(owner))
+    term = search.strip()
+    if term:
+        qs = qs.filter(
+            Q(title__icontains=term)
+            | Q(provider__icontains=term)
+            | Q(location__icontains=term)
+            | Q(competencies__competency__code__icontains=term)
+            | Q(competencies__competency__name__icontains=term)
+        ).distinct()
+    return qs.order_by("title", "pk")

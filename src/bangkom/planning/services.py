@@ -437,10 +437,12 @@ def need_propose(
     target_level: int | None,
     note: str = "",
     akpk: Akpk | None = None,
+    priority: int | str | None = None,
 ) -> Need:
     """A pegawai proposes a need for themself, an atasan for a subordinate (any depth of the chain).
 
-    Proposing again for the same competency updates the proposal while nobody has decided it yet.
+    Proposing again for the same competency updates the proposal while nobody has decided it yet. priority
+    1 (low) to 5 (high); None keeps the proposal's priority (3 for a new one).
     """
     roles = roles_for(actor)
     own = roles.employee_id == employee.pk
@@ -468,6 +470,11 @@ def need_propose(
                 "target_level",
                 _("Level sasaran harus di atas level saat ini (%(level)s).") % {"level": current},
             )
+    prio: int | None = None
+    if priority is not None and str(priority).strip() != "":
+        prio = _int(priority)
+        if prio is None or not 1 <= prio <= 5:
+            _add(errors, "priority", _("Prioritas harus antara 1 (rendah) dan 5 (tinggi)."))
     note = (note or "").strip()
     if len(note) > 2000:
         _add(errors, "note", _("Catatan terlalu panjang (paling banyak 2000 karakter)."))
@@ -490,7 +497,7 @@ def need_propose(
     before = snapshot(existing) if existing is not None else None
     need = existing or Need(akpk=akpk, employee=employee, competency=comp, source=source)
     need.current_level, need.target_level, need.note = current, level, note
-    need.priority = need.priority or 3
+    need.priority = prio or need.priority or 3
     need.proposed_by = actor
     need.updated_at = timezone.now()
     if source == NeedSource.ATASAN:
@@ -742,3 +749,100 @@ def akpk_gather_start(*, actor: Any, akpk: Akpk, next_positions: dict[int, int] 
         user=actor,
         agency_id=akpk.agency_id,
     )
+
+
+# --- Helpers for the pages ------------------------------------------------------------------------------------
+
+
+def may_edit_offering(actor: Any, agency_id: int | None) -> bool:
+    """Whether the actor may add or edit offerings owned by this instansi (None: the national catalogue)."""
+    return _may_edit_catalogue(actor, agency_id)
+
+
+@transaction.atomic
+def offering_set_active(*, actor: Any, offering: Offering, active: bool) -> Offering:
+    """Deactivate (or reactivate) an offering: it leaves (or rejoins) the optimiser's catalogue; history stays."""
+    offering = Offering.objects.select_for_update().get(pk=offering.pk)
+    if not _may_edit_catalogue(actor, offering.agency_id):
+        raise OutOfScope
+    if offering.active == active:
+        return offering
+    before = snapshot(offering)
+    offering.active, offering.updated_at = active, timezone.now()
+    offering.save(update_fields=["active", "updated_at"])
+    record_change(
+        actor=actor,
+        instance=offering,
+        before=before,
+        agency_id=offering.agency_id,
+        action="activate" if active else "deactivate",
+    )
+    return offering
+
+
+def may_review_need(actor: Any, need: Need) -> bool:
+    """Whether the actor has the next decision on this need (the order of need_review), for the pages."""
+    if not need.akpk.is_open:
+        return False
+    employee = need.employee
+    if need.status == NeedStatus.PROPOSED:
+        if is_atasan_of(actor, employee):
+            return True
+        return employee.supervisor_id is None and _is_admin_of(actor, employee.agency_id)
+    if need.status == NeedStatus.APPROVED_BY_ATASAN:
+        return _is_admin_of(actor, employee.agency_id)
+    return False
+
+
+@transaction.atomic
+def needs_bulk_review(*, actor: Any, needs: list[Need], approve: bool = True, reason: str = "") -> int:
+    """One decision on many needs at once, all or nothing: any refusal undoes the others and is reported with
+    the pegawai and competency it concerns. Returns how many needs were decided."""
+    if not needs:
+        raise RecordInvalid({"__all__": [_("Pilih paling sedikit satu kebutuhan.")]})
+    errors: dict[str, list[str]] = {}
+    for need in needs:
+        try:
+            need_review(actor=actor, need=need, approve=approve, reason=reason)
+        except OutOfScope:
+            _add(errors, "__all__", _("Kebutuhan %(id)s tidak dapat Anda putuskan.") % {"id": need.pk})
+        except RecordInvalid as exc:
+            for m in exc.messages:
+                _add(
+                    errors,
+                    "__all__",
+                    _("%(name)s, %(competency)s: %(message)s")
+                    % {"name": need.employee.name, "competency": need.competency.code, "message": m},
+                )
+    if errors:
+        raise RecordInvalid(errors)
+    return len(needs)
+
+
+def reviewable_need_ids(actor: Any, needs: list[Need]) -> set[int]:
+    """Ids of the needs (with employee and akpk loaded) on which the actor has the next decision; the same
+    order as need_review, checked in bulk (one query for the atasan chain) for a page of needs."""
+    roles = roles_for(actor)
+    pending = [n for n in needs if n.akpk.is_open and n.status in (NeedStatus.PROPOSED, NeedStatus.APPROVED_BY_ATASAN)]
+    if not pending:
+        return set()
+    subordinates: set[int] = set()
+    if roles.is_atasan and roles.employee_id is not None:
+        from bangkom.org.selectors import subordinate_ids_sql
+
+        ids = {n.employee_id for n in pending if n.status == NeedStatus.PROPOSED} - {roles.employee_id}
+        if ids:
+            subordinates = set(
+                Employee.objects.filter(pk__in=ids)
+                .filter(pk__in=subordinate_ids_sql(roles.employee_id))
+                .values_list("pk", flat=True)
+            )
+    out: set[int] = set()
+    for n in pending:
+        admin = n.employee.agency_id in roles.admin_agency_ids
+        if n.status == NeedStatus.PROPOSED:
+            if n.employee_id in subordinates or (admin and n.employee.supervisor_id is None):
+                out.add(n.pk)
+        elif admin:
+            out.add(n.pk)
+    return out
