@@ -137,6 +137,32 @@ def test_akpk_detail_rejected_needs_only_on_request(gathered: Plan) -> None:
     assert "M.4" in {r["competency_code"] for r in asked["per_competency"]}
 
 
+def test_admin_creates_and_approves_an_akpk(gathered: Plan) -> None:
+    org = gathered.org
+    created = post(org.client("admin_a"), f"{API}/akpk", {"year": 2027})
+    assert created.status_code == 201, created.content
+    assert (created.json()["year"], created.json()["status"], created.json()["agency_code"]) == (2027, "draft", "A")
+    assert fields(post(org.client("admin_a"), f"{API}/akpk", {"year": 2027})) == {"year"}  # one per year
+    assert fields(post(org.client("admin_a"), f"{API}/akpk", {"year": 1800})) == {"year"}
+    assert post(org.client("staf1"), f"{API}/akpk", {"year": 2028}).status_code == 403
+    assert post(org.client("staf1"), f"{API}/akpk", {"year": 2028, "agency_code": "A"}).status_code == 403
+    assert post(org.client("admin_b"), f"{API}/akpk", {"year": 2028, "agency_code": "A"}).status_code == 404
+    assert Akpk.objects.filter(agency=org.agency_a).count() == 2
+
+    url = f"{API}/akpk/{gathered.akpk.pk}/approve"
+    assert post(org.client("kabid"), url).status_code == 403
+    assert post(org.client("admin_b"), url).status_code == 404
+    pending = post(org.client("admin_a"), url)
+    assert fields(pending) == {None}  # five needs are still undecided
+    assert Akpk.objects.get(pk=gathered.akpk.pk).status == AkpkStatus.DRAFT
+    approved = post(org.client("admin_a"), url, {"approve_pending": True})
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "approved" and approved.json()["approved_at"]
+    assert set(Need.objects.values_list("status", flat=True)) == {NeedStatus.APPROVED}
+    # Frozen: no more proposals or decisions.
+    assert fields(post(org.client("staf1"), needs_url(gathered), {"competency": "M.4", "target_level": 3})) == {None}
+
+
 # --- gathering -----------------------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from bangkom.competency.api import router as competency_router
 from bangkom.jobs.api import router as jobs_router
 from bangkom.learning.api import router as learning_router
 from bangkom.org.api import router as org_router
+from bangkom.planning.api import router as planning_router
 
 DESCRIPTION = """
 API JSON bangkom. Hak akses sama dengan pengguna pemanggilnya: pegawai melihat datanya sendiri, atasan juga
@@ -49,6 +50,7 @@ api.add_router("/", org_router)
 api.add_router("/", jobs_router)
 api.add_router("/", competency_router)
 api.add_router("/", learning_router)
+api.add_router("/", planning_router)
 
 BODY_PARAM = "payload"
 _SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")

@@ -41,6 +41,8 @@ from bangkom.planning.services import (
     OfferingData,
     OutOfScope,
     RecordInvalid,
+    akpk_approve,
+    akpk_create,
     akpk_gather_start,
     need_propose,
     need_review,
@@ -88,6 +90,26 @@ def _akpk_or_404(request: HttpRequest, akpk_id: int) -> Akpk:
     if akpk is None:
         raise _akpk_missing()
     return akpk
+
+
+def _managed_agency(request: HttpRequest, code: str | None, *, penyelenggara: bool) -> Agency:
+    """The instansi named by code (among those the caller may read), or else the only one the caller manages.
+
+    Whether the caller may act on it is the service's rule; this only finds it.
+    """
+    code = (code or "").strip()
+    if code:
+        agency = agencies_visible_to(request.user).filter(code=code).first()
+        if agency is None:
+            raise HttpError(404, _("Instansi tidak ditemukan atau di luar lingkup Anda."))
+        return agency
+    roles = roles_for(request.user)
+    managed = roles.admin_agency_ids | (roles.penyelenggara_agency_ids if penyelenggara else frozenset())
+    if not managed:
+        raise _forbidden()
+    if len(managed) > 1:
+        raise RecordInvalid({"agency_code": [_("Anda mengelola beberapa instansi: sebutkan kode instansinya.")]})
+    return Agency.objects.get(pk=next(iter(managed)))
 
 
 # --- AKPK ----------------------------------------------------------------------------------------------------
@@ -179,6 +201,55 @@ def akpk_detail_api(request: HttpRequest, akpk_id: int, include_rejected: bool =
         per_competency=[_aggregate(r, by_unit=False) for r in per_comp],
         per_unit=[_aggregate(r, by_unit=True) for r in per_unit],
     )
+
+
+class AkpkCreateIn(Schema):
+    year: int = Field(..., description="Tahun AKPK.")
+    agency_code: str | None = Field(
+        None, max_length=50, description="Instansi; kosong: satu-satunya instansi yang Anda kelola."
+    )
+
+
+@router.post(
+    "/akpk",
+    response={201: AkpkOut, 403: MessageOut, 404: MessageOut, 422: ErrorsOut},
+    summary="Buat AKPK",
+)
+def akpk_create_api(request: HttpRequest, payload: AkpkCreateIn) -> Status[Any]:
+    """Admin instansi: satu AKPK per instansi dan tahun, berstatus draft."""
+    try:
+        agency = _managed_agency(request, payload.agency_code, penyelenggara=False)
+        akpk = akpk_create(actor=request.user, agency=agency, year=payload.year)
+    except OutOfScope as exc:
+        raise _forbidden() from exc
+    except RecordInvalid as exc:
+        return Status(422, field_errors(exc.errors))
+    return Status(201, AkpkOut.from_orm(_akpk_or_404(request, akpk.pk)))
+
+
+class ApproveIn(Schema):
+    approve_pending: bool = Field(
+        False, description="true: kebutuhan yang belum diputuskan ikut disetujui; false: ditolak 422 bila masih ada."
+    )
+
+
+@router.post(
+    "/akpk/{akpk_id}/approve",
+    response={200: AkpkOut, 403: MessageOut, 404: MessageOut, 422: ErrorsOut},
+    summary="Setujui AKPK",
+)
+def akpk_approve_api(request: HttpRequest, akpk_id: int, payload: ApproveIn | None = None) -> Status[Any]:
+    """Admin instansi. AKPK yang disetujui dibekukan: tidak ada lagi penghimpunan, usulan atau keputusan."""
+    akpk = _akpk_or_404(request, akpk_id)
+    try:
+        akpk_approve(
+            actor=request.user, akpk=akpk, approve_pending=payload.approve_pending if payload is not None else False
+        )
+    except OutOfScope as exc:
+        raise _forbidden() from exc
+    except RecordInvalid as exc:
+        return Status(422, field_errors(exc.errors))
+    return Status(200, AkpkOut.from_orm(_akpk_or_404(request, akpk.pk)))
 
 
 class GatherIn(Schema):
@@ -522,19 +593,7 @@ def _owner_agency(request: HttpRequest, payload: OfferingCreateIn) -> Agency | N
     """The instansi a new offering belongs to; the service decides whether the caller may edit its catalogue."""
     if payload.national:
         return None
-    code = (payload.agency_code or "").strip()
-    if code:
-        agency = agencies_visible_to(request.user).filter(code=code).first()
-        if agency is None:
-            raise HttpError(404, _("Instansi tidak ditemukan atau di luar lingkup Anda."))
-        return agency
-    roles = roles_for(request.user)
-    managed = roles.admin_agency_ids | roles.penyelenggara_agency_ids
-    if not managed:
-        raise _forbidden()
-    if len(managed) > 1:
-        raise RecordInvalid({"agency_code": [_("Anda mengelola beberapa instansi: sebutkan kode instansinya.")]})
-    return Agency.objects.get(pk=next(iter(managed)))
+    return _managed_agency(request, payload.agency_code, penyelenggara=True)
 
 
 @router.post(
