@@ -24,6 +24,7 @@ from bangkom.jobs.api import router as jobs_router
 from bangkom.learning.api import router as learning_router
 from bangkom.org.api import router as org_router
 from bangkom.planning.api import router as planning_router
+from bangkom.planning.plan_api import router as plan_router
 
 DESCRIPTION = """
 API JSON bangkom. Hak akses sama dengan pengguna pemanggilnya: pegawai melihat datanya sendiri, atasan juga
@@ -51,6 +52,7 @@ api.add_router("/", jobs_router)
 api.add_router("/", competency_router)
 api.add_router("/", learning_router)
 api.add_router("/", planning_router)
+api.add_router("/", plan_router)
 
 BODY_PARAM = "payload"
 _SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
