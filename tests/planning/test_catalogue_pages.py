@@ -63,7 +63,7 @@ def test_each_user_sees_national_and_own_instansi(
     plan: Plan, catalogue: dict[str, Offering], django_assert_max_num_queries: Any
 ) -> None:
     client = plan.org.client("staf1")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get("/katalog/")
     assert response.status_code == 200
     assert titles(response) == ["E-learning Integritas", "Kursus Komunikasi Publik", "Pelatihan Pengelolaan Anggaran"]
@@ -307,3 +307,25 @@ def test_deactivate_and_reactivate_with_confirmation(plan: Plan, catalogue: dict
     client.post(f"/katalog/{offering.pk}/aktif/", {"aktif": "1"})
     offering.refresh_from_db()
     assert offering.active
+
+
+def test_edit_does_not_change_activation(plan: Plan, catalogue: dict[str, Offering]) -> None:
+    offering = catalogue["a_inactive"]
+    client = plan.org.client("admin_a")
+    assert "active" not in client.get(f"/katalog/{offering.pk}/ubah/").context["form"].fields
+    data = form_data(plan, title="Workshop Baru", active="on")
+    assert client.post(f"/katalog/{offering.pk}/ubah/", data).status_code == 302
+    offering.refresh_from_db()
+    assert offering.title == "Workshop Baru" and not offering.active
+
+
+def test_detail_and_form_pages_query_counts(
+    plan: Plan, catalogue: dict[str, Offering], django_assert_max_num_queries: Any
+) -> None:
+    client = plan.org.client("admin_a")
+    with django_assert_max_num_queries(7):
+        assert client.get(f"/katalog/{catalogue['a'].pk}/").status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get("/katalog/baru/").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/katalog/{catalogue['a'].pk}/ubah/").status_code == 200

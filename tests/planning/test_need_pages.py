@@ -392,3 +392,18 @@ def test_akpk_approval_is_for_the_admin_instansi(plan: Plan, user: str, status: 
     assert client.get(f"/akpk/{plan.akpk.pk}/setujui/").status_code == status
     assert client.post(f"/akpk/{plan.akpk.pk}/setujui/", {"approve_pending": "1"}).status_code == status
     assert Akpk.objects.get(pk=plan.akpk.pk).status == AkpkStatus.DRAFT
+
+
+def test_page_query_counts_do_not_grow_with_rows(plan: Plan, django_assert_max_num_queries: Any) -> None:
+    needs = gathered(plan)
+    staf1_need = next(n for n in needs if n.employee_id == plan.org.staf1.pk)
+    kabid = plan.org.client("kabid")
+    with django_assert_max_num_queries(8):
+        assert kabid.get(f"/kebutuhan/{staf1_need.pk}/").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert kabid.get(propose_url(plan)).status_code == 200
+    need_propose(actor=plan.org.users["staf2"], employee=plan.org.staf2, competency=plan.m4, target_level=4)
+    need_propose(actor=plan.org.users["staf2"], employee=plan.org.staf2, competency=plan.t1, target_level=3)
+    with django_assert_max_num_queries(11):
+        response = kabid.get(f"/akpk/{plan.akpk.pk}/kebutuhan/")
+    assert len(response.context["items"]) == 6

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from bangkom.accounts.roles import roles_for
 from bangkom.learning.models import DevelopmentForm
 from bangkom.org.models import Agency, PositionKind
+from bangkom.org.selectors import agencies_visible_to
 from bangkom.planning.forms import (
     NATIONAL,
     OfferingCompetencyFormSet,
@@ -144,7 +145,6 @@ def offering_list_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("page"))
     items = [(o, may_edit_offering(request.user, o.agency_id)) for o in page.object_list]
     owners = _editable_agencies(request.user)
-    visible_agencies = {o.agency for o, _e in items if o.agency is not None}
     return render(
         request,
         "planning/offering_list.html",
@@ -159,10 +159,12 @@ def offering_list_view(request: HttpRequest) -> HttpResponse:
             "owner": owner,
             "forms": list(DevelopmentForm.objects.order_by("pk").values_list("pk", "name")),
             "modalities": Modality.choices,
-            "owner_choices": sorted(
-                {(str(a.pk), f"{a.code} {a.name}") for a in visible_agencies}
-                | {(k, _owner_label(k, a)) for k, a in owners.items() if a is not None}
-            ),
+            "owner_choices": [
+                (str(pk), f"{code} {name}")
+                for pk, code, name in agencies_visible_to(request.user)
+                .order_by("code")
+                .values_list("pk", "code", "name")
+            ],
             "can_create": bool(owners),
             "querystring_base": _querystring_base(request),
         },
@@ -207,9 +209,13 @@ def _offering_form(request: HttpRequest, offering: Offering | None) -> HttpRespo
         ]
     post = request.POST if request.method == "POST" else None
     form = OfferingForm(post, initial=initial, owners=[(k, _owner_label(k, a)) for k, a in owners.items()])
+    if offering is not None:
+        del form.fields["active"]  # (de)activation has its own page with a confirmation
     formset = OfferingCompetencyFormSet(post, initial=rows, prefix="komp", form_kwargs={"competencies": competencies})
     if post is not None and form.is_valid() and formset.is_valid():
         data = form.offering_data(competency_rows(formset), owners)
+        if offering is not None:
+            data.active = offering.active
         try:
             saved = offering_save(actor=request.user, data=data, offering=offering)
         except RecordInvalid as exc:
