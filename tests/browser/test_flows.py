@@ -55,9 +55,7 @@ def test_wrong_password_shows_indonesian_error(org: Org, live_server: Any, page:
     assert "Nama pengguna atau kata sandi salah" in page.content()
 
 
-def test_admin_imports_a_file_and_sees_the_result(
-    org: Org, live_server: Any, page: Any, tmp_path: Path
-) -> None:
+def test_admin_imports_a_file_and_sees_the_result(org: Org, live_server: Any, page: Any, tmp_path: Path) -> None:
     csv = tmp_path / "units.csv"
     csv.write_text("agency_code;code;name;parent_code\nA;A-U5;Bidang Lima;A-U0\nA;A-U6;Salah;TIDAK-ADA\n")
     with override_settings(VAR_DIR=tmp_path):
@@ -116,3 +114,72 @@ def test_pegawai_records_learning_and_atasan_verifies_it(
     pegawai.reload()
     assert "Terverifikasi" in pegawai.content()
     assert "0 JP menunggu verifikasi" in pegawai.content()
+
+
+def test_admin_plans_within_a_budget_and_the_atasan_approves_the_idp(org: Org, live_server: Any, browser: Any) -> None:
+    _restore_development_forms()
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from bangkom.competency.models import Competency
+    from bangkom.planning.models import Akpk, Need, Offering, OfferingCompetency, PlanRun
+
+    comp = Competency.objects.create(code="A.T.9", name="Analisis Kebijakan", type="teknis", agency=org.agency_a)
+    akpk = Akpk.objects.create(
+        agency=org.agency_a, year=timezone.localdate().year, status="approved", approved_at=dt.datetime.now(dt.UTC)
+    )
+    for emp in (org.staf1, org.kasubag):
+        Need.objects.create(
+            akpk=akpk,
+            employee=emp,
+            competency=comp,
+            source="gap_current",
+            current_level=1,
+            target_level=2,
+            status="approved",
+        )
+    off = Offering.objects.create(
+        title="Pelatihan Analis Kebijakan",
+        provider="LAN",
+        form_id=1,
+        jp=Decimal("32"),
+        cost_per_participant=4_000_000,
+        seats=5,
+        modality="offline",
+    )
+    OfferingCompetency.objects.create(offering=off, competency=comp, level_increase=1)
+    base = live_server.url
+
+    admin = browser.new_context(locale="id-ID").new_page()
+    _login(admin, base, "admin_a")
+    admin.click("text=AKPK")
+    admin.click("text=Rencana pengembangan (optimasi anggaran)")
+    admin.fill("#budget", "lima juta")
+    admin.click("button:has-text('Hitung rencana')")
+    assert "Anggaran harus berupa bilangan rupiah" in admin.content()
+    admin.fill("#budget", "5.000.000")  # one participant only
+    admin.fill("#time_limit", "5")
+    admin.click("button:has-text('Hitung rencana')")
+    admin.wait_for_selector("text=Kebutuhan tertutup")
+    html = admin.content()
+    assert "1 / 2" in html and "Rp 4.000.000" in html and 'class="chart line"' in html
+    assert "Anggaran tidak cukup" in html  # why the second pegawai was left out
+    admin.click("text=Tetapkan sebagai rencana AKPK")
+    admin.click("button:has-text('Ya, tetapkan')")
+    admin.wait_for_selector("text=Ditetapkan sebagai rencana AKPK")
+    served = PlanRun.objects.get().items.get().employee
+
+    atasan_name = "kabid" if served == org.staf1 else "kepala"
+    atasan = browser.new_context(locale="id-ID").new_page()
+    _login(atasan, base, atasan_name)
+    atasan.click("text=Persetujuan IDP")
+    assert served.name in atasan.content()
+    atasan.click("button:has-text('Setujui')")
+    atasan.wait_for_selector("text=disetujui")
+
+    pegawai = browser.new_context(locale="id-ID").new_page()
+    _login(pegawai, base, "staf1" if served == org.staf1 else "kasubag")
+    pegawai.click("text=IDP saya")
+    assert "Pelatihan Analis Kebijakan" in pegawai.content() and "Disetujui atasan" in pegawai.content()
