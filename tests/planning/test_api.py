@@ -323,7 +323,7 @@ def test_pegawai_proposes_for_themself(plan: Plan) -> None:
 def test_atasan_proposes_for_a_subordinate(plan: Plan) -> None:
     org = plan.org
     response = post(
-        org.client("kepala"), needs_url(plan), {"nip": org.staf1.nip, "competency": str(plan.t1.pk), "target_level": 3}
+        org.client("kepala"), needs_url(plan), {"nip": org.staf1.nip, "competency": plan.t1.pk, "target_level": 3}
     )
     assert response.status_code == 201, response.content
     data = response.json()
@@ -371,6 +371,8 @@ def test_admin_without_nip_has_no_own_pegawai(plan: Plan) -> None:
         ({"competency": "M.4"}, {"target_level"}),  # malformed: missing
         ({"competency": "M.4", "target_level": "tiga"}, {"target_level"}),  # malformed: not a number
         ({"competency": "M.4", "target_level": 3, "note": "x" * 2001}, {"note"}),
+        ({"competency": "M" * 60, "target_level": 3}, {"competency"}),  # no such code
+        ({"competency": None, "target_level": 3}, {"competency"}),
     ],
 )
 def test_invalid_proposals_write_nothing(plan: Plan, payload: dict[str, Any], expected: set[str]) -> None:

@@ -10,7 +10,7 @@ not already read. A refusal by a service (RecordInvalid) answers 422 in the hous
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BeforeValidator, StringConstraints
 
 from bangkom.accounts.roles import roles_for
 from bangkom.engine.hours import format_jp
@@ -58,6 +59,15 @@ MAX_PAGE_SIZE = 500
 NeedStatusIn = Literal["proposed", "approved_by_atasan", "approved", "rejected"]
 NeedSourceIn = Literal["gap_current", "gap_next", "performance", "pegawai", "atasan", "instansi_priority"]
 ModalityIn = Literal["online", "offline", "blended"]
+
+
+def _id_as_text(value: Any) -> Any:
+    """A competency may be named by its id as a JSON number; the services take codes and ids as text alike."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# Not `str | int`: a union would report a bad value twice, as "competency.str" and "competency.int".
+CompetencyRef = Annotated[str, BeforeValidator(_id_as_text), StringConstraints(max_length=50)]
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -364,7 +374,7 @@ class NeedProposeIn(Schema):
     nip: str | None = Field(
         None, max_length=30, description="NIP pegawai yang diusulkan; kosong: pemanggil sendiri (pegawai)."
     )
-    competency: str = Field(..., max_length=50, description="Kode kompetensi (mis. M.4) atau id-nya.")
+    competency: CompetencyRef = Field(..., description='Kode kompetensi (mis. "M.4") atau id-nya (angka).')
     target_level: int = Field(..., description="Level sasaran 1-5, di atas level saat ini.")
     priority: int | None = Field(None, description="1 (rendah) sampai 5 (tinggi); kosong: 3.")
     note: str = Field("", max_length=2000)
@@ -447,7 +457,7 @@ def need_review_api(request: HttpRequest, need_id: int, payload: NeedReviewIn) -
 
 
 class OfferingCompetencyIn(Schema):
-    competency: str = Field(..., max_length=50, description="Kode kompetensi (mis. M.4) atau id-nya.")
+    competency: CompetencyRef = Field(..., description='Kode kompetensi (mis. "M.4") atau id-nya (angka).')
     level_increase: int = Field(1, description="Kenaikan level yang dijanjikan, 1-4.")
 
 
