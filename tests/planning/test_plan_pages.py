@@ -122,6 +122,8 @@ def test_adopt_then_idp_for_the_pegawai_and_approval_by_the_atasan(plan: Plan) -
     assert staf1.get("/idp/persetujuan/").status_code == 403  # not an atasan
 
     kabid = o.client("kabid")
+    assert "1 butir IDP tim menunggu persetujuan Anda" in kabid.get("/").content.decode()
+    assert "1 butir rencana pengembangan belum dilaksanakan" in staf1.get("/").content.decode()
     todo = kabid.get("/idp/persetujuan/").content.decode()
     assert "Staf Satu" in todo and "Kasubag A" not in todo  # kasubag is not in kabid's chain
     item = run.items.get(employee=o.staf1)

@@ -40,6 +40,7 @@ from bangkom.org.selectors import (
     position_list,
     subordinates_of,
 )
+from bangkom.planning.plan_selectors import idp_items_to_decide, my_idp_items
 from bangkom.web.charts import bars_svg, heatmap_svg, radar_svg
 from bangkom.web.downloads import table_response
 from bangkom.web.forms import ImportForm
@@ -77,8 +78,11 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["jp"] = jp_summary(me, timezone.localdate())
     if roles.is_atasan or roles.is_admin_instansi:
         ctx["waiting_verification"] = verification_queue(request.user).count()
+    if me is not None:
+        ctx["idp_open"] = my_idp_items(request.user).filter(record__isnull=True).exclude(status="rejected").count()
     if roles.is_atasan:
         ctx["team_size"] = subordinates_of(request.user).count()
+        ctx["idp_to_decide"] = idp_items_to_decide(request.user).count()
     if roles.is_admin_instansi:
         ctx["agency_employee_count"] = admin_employee_count(request.user)
     if roles.is_admin_nasional:
