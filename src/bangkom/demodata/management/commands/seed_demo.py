@@ -23,10 +23,12 @@ from bangkom.accounts.models import Role, User
 from bangkom.accounts.services import role_grant
 from bangkom.competency.models import Assessment
 from bangkom.demodata.generator import describe, generate, write_contract_files
+from bangkom.demodata.planning_seed import seed_planning
 from bangkom.evaluation.models import PerformanceRating
 from bangkom.interchange.importer import run_import
 from bangkom.learning.models import LearningRecord
 from bangkom.org.models import Agency, Employee
+from bangkom.planning.services import OutOfScope, RecordInvalid
 
 DEFAULT_PASSWORD = "bangkom-demo-2026"  # noqa: S105 - printed demo password, the demo binds to 127.0.0.1
 EXIT_REFUSED = 1
@@ -120,6 +122,9 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="lewati pembuatan data bila sudah ada pegawai")
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="kata sandi semua akun demo")
         parser.add_argument("--max-assessments", type=int, default=None, help="batas baris penilaian per pegawai")
+        parser.add_argument(
+            "--skip-planning", action="store_true", help="jangan buat katalog, AKPK dan rencana pengembangan demo"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if serves_beyond_loopback() and options["password"] == DEFAULT_PASSWORD:
@@ -133,7 +138,34 @@ class Command(BaseCommand):
         else:
             self._load(options)
         accounts = ensure_demo_accounts(password=options["password"])
+        if accounts and not options["skip_planning"]:
+            self._plan(accounts, options["seed"])
         self._print_accounts(accounts, options["password"])
+
+    def _plan(self, accounts: list[DemoAccount], seed: int) -> None:
+        """Catalogue, AKPK and an adopted plan for the first instansi, so the planning pages show content."""
+        self.stdout.write("Menyiapkan katalog, AKPK dan rencana pengembangan demo ...")
+        first_of: dict[str, str] = {}
+        for a in accounts:
+            first_of.setdefault(a.role, a.username)
+        agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
+        users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
+        admin, national = users.get(first_of.get("admin_instansi", "")), users.get(first_of.get("admin_nasional", ""))
+        if agency is None or admin is None or national is None:
+            self.stdout.write("      Akun admin demo tidak ditemukan: perencanaan demo dilewati.")
+            return
+        try:
+            seed_planning(
+                agency=agency,
+                admin=admin,
+                national_admin=national,
+                pegawai=users.get(first_of.get("pegawai", "")),
+                atasan=users.get(first_of.get("atasan", "")),
+                seed=seed,
+                write=self.stdout.write,
+            )
+        except (OutOfScope, RecordInvalid, RuntimeError) as exc:
+            raise CommandError(f"Perencanaan demo gagal: {exc}", returncode=EXIT_REFUSED) from exc
 
     def _load(self, options: dict[str, Any]) -> None:
         t0 = time.perf_counter()
