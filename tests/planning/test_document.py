@@ -41,6 +41,7 @@ def test_pdf_download(plan: Plan, approved: Akpk, django_assert_max_num_queries:
     assert "Pengelolaan Anggaran" in text and "A.T.1" in text
     assert "Staf Satu" in text and "Bidang A1" in text
     assert "Kabid A" not in text  # the rejected need is left out
+    assert "oleh admin_a" in text  # who approved it
 
 
 def test_pdf_with_many_needs_spans_pages(plan: Plan, approved: Akpk) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -60,7 +60,7 @@ def _title(doc: AkpkDocument) -> str:
 
 
 def _gap(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    return "-" if value is None else number_format(value, 2)
 
 
 def _level(value: int | None) -> str:
@@ -70,7 +70,12 @@ def _level(value: int | None) -> str:
 def _approval(doc: AkpkDocument) -> str:
     if doc.akpk.approved_at is None:
         return str(doc.akpk.get_status_display())
-    return _("Disetujui %(date)s") % {"date": date_format(timezone.localtime(doc.akpk.approved_at), "j F Y")}
+    when = date_format(timezone.localtime(doc.akpk.approved_at), "j F Y")
+    user = doc.akpk.approved_by
+    if user is None:
+        return _("Disetujui %(date)s") % {"date": when}
+    name = user.get_full_name() or user.get_username()
+    return _("Disetujui %(date)s oleh %(name)s") % {"date": when, "name": name}
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ def akpk_pdf(doc: AkpkDocument, *, compress: bool = True) -> bytes:
         (_("Jumlah kompetensi"), str(len(doc.per_competency))),
     ):
         pdf.font(10, color=pdf.MUTED)
-        pdf.cell(60, 6, pdf.t(label))
+        pdf.cell(80, 6, pdf.t(label))
         pdf.font(10, bold=True)
         pdf.cell(0, 6, pdf.t(value), new_x="LMARGIN", new_y="NEXT")
     pdf.font(8.5, color=pdf.MUTED)
@@ -217,7 +222,7 @@ def akpk_pdf(doc: AkpkDocument, *, compress: bool = True) -> bytes:
         pdf.cell(0, 6, pdf.t(_("Belum ada kebutuhan.")), new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.grid(
-            (10, 60, 40, 55, 14, 14, 14, 46, 20),
+            (10, 55, 38, 52, 18, 18, 18, 42, 22),
             ("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT"),
             [
                 _("No."),

@@ -65,7 +65,9 @@ def _admin_akpk(request: HttpRequest, pk: int) -> Akpk:
     roles = roles_for(request.user)
     if not roles.is_admin_instansi:
         raise PermissionDenied
-    akpk = Akpk.objects.select_related("agency").filter(pk=pk, agency_id__in=roles.admin_agency_ids).first()
+    akpk = (
+        Akpk.objects.select_related("agency", "approved_by").filter(pk=pk, agency_id__in=roles.admin_agency_ids).first()
+    )
     if akpk is None:
         raise Http404
     return akpk
