@@ -42,10 +42,14 @@ a pegawai left below the minimum, names why (NEED_REASONS / MINIMUM_REASONS).
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+_log = logging.getLogger(__name__)
 
 MIX_CATEGORIES: tuple[str, ...] = ("70", "20", "10")
 # Why a need is or is not closed by the plan. "value": it could have been served but the plan spent the
@@ -935,18 +939,26 @@ class _DpModel:
 
     max_jp = 400
 
-    def __init__(self, cand: Candidates, emp: Employees, bonus: float) -> None:
-        jp_h = np.rint(cand.jp * 100).astype(np.int64)
+    def __init__(self, cand: Candidates, emp: Employees, bonus: float, idx: np.ndarray | None = None) -> None:
+        # idx: only these candidates (and only their pegawai, renumbered); solve() then takes and returns
+        # arrays over idx.
+        c_emp, c_jp, c_primary = cand.employee, cand.jp, cand.primary
         cap_h = np.asarray(emp.jp_cap, dtype=np.int64)
+        sf = _shortfall(emp)
+        if idx is not None:
+            ids, c_emp = np.unique(cand.employee[idx], return_inverse=True)
+            c_jp, c_primary = cand.jp[idx], cand.primary[idx]
+            cap_h, sf = cap_h[ids], sf[ids]
+        jp_h = np.rint(c_jp * 100).astype(np.int64)
         self.cap = np.minimum(cap_h // 100, self.max_jp)
         self.usable = bool(np.all(jp_h % 100 == 0)) and int(cap_h.max(initial=0)) // 100 <= self.max_jp
-        self.n = emp.n
+        self.n = len(cap_h)
         self.bonus = bonus
-        self.sf = _shortfall(emp)
-        order = np.lexsort((cand.primary, cand.employee))
+        self.sf = sf
+        order = np.lexsort((c_primary, c_emp))
         self.order = order
-        e = cand.employee[order]
-        g = cand.primary[order]
+        e = c_emp[order]
+        g = c_primary[order]
         self.w = (jp_h[order] // 100).astype(np.int64)
         self.emp = e
         new_group = np.ones(len(g), dtype=bool)
@@ -971,7 +983,6 @@ class _DpModel:
             for part in np.split(b_order, cuts):
                 self.buckets.append((int(self.gslot[part[0]]), part))
         self.n_groups = n_g
-        self.theta = np.zeros(emp.n)
 
     def solve(self, reduced: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """Bound value, the per-pegawai optimal selection (0/1, original order) and a per-pegawai price."""
@@ -1013,6 +1024,320 @@ class _DpModel:
         x = np.zeros(len(r))
         x[self.order] = sel
         return float(best.sum()), x, best
+
+
+def _fits(chosen: np.ndarray, base: np.ndarray, cand: Candidates, emp: Employees, off: Offerings, budget: float,
+          bonus: float) -> np.ndarray:
+    """Candidates worth adding to a feasible plan that every constraint still allows (each on its own)."""
+    seats_left, time_left, budget_left = _state(chosen, cand, emp, off, budget)
+    need_open = np.ones(len(cand.need_has_offering), dtype=bool)
+    lens = cand.ptr[chosen + 1] - cand.ptr[chosen]
+    closed_rows = np.repeat(cand.ptr[chosen], lens) + (
+        np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+    need_open[cand.need[closed_rows]] = False
+    fits = np.logical_and.reduceat(need_open[cand.need], cand.ptr[:-1]) if len(cand.value) else np.zeros(0, bool)
+    fits &= (cand.cost <= budget_left + 1e-6) & (cand.jp <= time_left[cand.employee] + 1e-9)
+    fits &= seats_left[cand.offering] > 0
+    sf_left = np.maximum(_shortfall(emp) - (np.asarray(emp.jp_cap, np.float64) / 100 - time_left), 0.0)
+    fits &= (base + bonus * np.minimum(cand.jp, sf_left[cand.employee])) > 0
+    fits[chosen] = False
+    return fits
+
+
+def _conflicts(sel: np.ndarray, base: np.ndarray, cand: Candidates) -> np.ndarray:
+    """Selected candidates that close a need some better selected candidate (by base) also closes."""
+    if not len(sel):
+        return _EMPTY_I
+    lens = cand.ptr[sel + 1] - cand.ptr[sel]
+    rc = np.repeat(sel, lens)
+    rows = np.repeat(cand.ptr[sel], lens) + (np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+    nd = cand.need[rows]
+    by = np.lexsort((-base[rc], nd))
+    nd, rc = nd[by], rc[by]
+    dup = np.zeros(len(nd), dtype=bool)
+    dup[1:] = nd[1:] == nd[:-1]
+    return np.unique(rc[dup])
+
+
+def _loss(s: np.ndarray, base: np.ndarray, cand: Candidates, emp: Employees, bonus: float) -> np.ndarray:
+    """What dropping each selected candidate alone would lose: its base value and the minimum bonus it brings."""
+    sf = _shortfall(emp)
+    jp_i = np.bincount(cand.employee[s], weights=cand.jp[s], minlength=emp.n)[cand.employee[s]]
+    sfi = sf[cand.employee[s]]
+    return base[s] + bonus * (np.minimum(jp_i, sfi) - np.minimum(jp_i - cand.jp[s], sfi))
+
+
+def _seat_cut(sel: np.ndarray, base: np.ndarray, cand: Candidates, emp: Employees, off: Offerings,
+              bonus: float) -> np.ndarray:
+    """An over-full offering keeps the participants who would lose most without it."""
+    seats = np.asarray(off.seats, np.int64)
+    use = np.bincount(cand.offering[sel], minlength=off.p)
+    if not np.any((seats >= 0) & (use > seats)):
+        return sel
+    ls = _loss(sel, base, cand, emp, bonus)
+    o = cand.offering[sel]
+    by = np.lexsort((-ls, o))
+    o_sorted = o[by]
+    rank = np.arange(len(by)) - np.searchsorted(o_sorted, o_sorted)
+    lim = seats[o_sorted]
+    return sel[by[(lim < 0) | (rank < lim)]]
+
+
+def _budget_cut(sel: np.ndarray, base: np.ndarray, cand: Candidates, emp: Employees, budget: float,
+                bonus: float) -> np.ndarray:
+    """An overspent budget drops the least loss per rupiah first."""
+    spend = float(cand.cost[sel].sum())
+    if spend <= budget + 1e-6:
+        return sel
+    ls = _loss(sel, base, cand, emp, bonus)
+    paid = cand.cost[sel] > 0
+    eff = np.where(paid, ls / np.maximum(cand.cost[sel], 1e-9), np.inf)
+    by = np.argsort(eff, kind="stable")
+    n_drop = int(np.searchsorted(np.cumsum(cand.cost[sel][by]), spend - budget - 1e-6)) + 1
+    return np.delete(sel, by[:n_drop])
+
+
+def _dp_primal(
+    sel: np.ndarray, red: np.ndarray, base: np.ndarray, cand: Candidates, emp: Employees, off: Offerings,
+    budget: float, bonus: float, rounds: int = 3,
+) -> np.ndarray:
+    """A feasible plan from the subproblems' plans (each pegawai's integer optimum at the current prices).
+
+    Those respect each pegawai's time but may close a secondary need twice (the subproblem keeps each
+    candidate only in its primary need's group) and overfill seats and budget. Conflicting candidates are
+    blocked and their pegawai re-solved (a few rounds); then over-full offerings keep the participants who
+    lose most without them, and the pegawai who lost a seat are re-solved without the full offerings;
+    whatever still conflicts or overspends is dropped (least loss per rupiah first).
+    """
+    k = len(cand.value)
+    blocked = np.zeros(k, dtype=bool)
+    in_p = np.zeros(emp.n, dtype=bool)
+
+    def resolve(sel: np.ndarray, who: np.ndarray, allow: np.ndarray) -> np.ndarray:
+        in_p[:] = False
+        in_p[who] = True
+        idx = np.flatnonzero(in_p[cand.employee] & allow)
+        keep = sel[~in_p[cand.employee[sel]]]
+        if not len(idx):
+            return keep
+        _, xs, _ = _DpModel(cand, emp, bonus, idx).solve(red[idx])
+        return np.concatenate([keep, idx[xs > 0.5]])
+
+    for _ in range(rounds):
+        losers = _conflicts(sel, base, cand)
+        if not len(losers):
+            break
+        blocked[losers] = True
+        sel = resolve(sel, np.unique(cand.employee[losers]), ~blocked)
+    losers = _conflicts(sel, base, cand)
+    sel = np.setdiff1d(sel, losers)
+    for _ in range(2):
+        cut = _seat_cut(sel, base, cand, emp, off, bonus)
+        if len(cut) == len(sel):
+            break
+        lost = np.setdiff1d(sel, cut)
+        sel = cut
+        seats = np.asarray(off.seats, np.int64)
+        full = (seats >= 0) & (np.bincount(cand.offering[sel], minlength=off.p) >= seats)
+        held = np.zeros(k, dtype=bool)
+        held[sel] = True
+        sel = resolve(sel, np.unique(cand.employee[lost]), ~blocked & (~full[cand.offering] | held))
+        sel = np.setdiff1d(sel, _conflicts(sel, base, cand))
+    sel = _seat_cut(sel, base, cand, emp, off, bonus)
+    return np.sort(_budget_cut(sel, base, cand, emp, budget, bonus))
+
+
+class _Master:
+    """Dantzig-Wolfe master LP over per-pegawai plans (columns), solved and re-solved warm by HiGHS.
+
+    max sum_S v_S z_S - mix_penalty * sum_c (d+_c + d-_c) over z >= 0 with, per pegawai, sum of its columns
+    <= 1; budget; seats of each limited offering; and per mix category sum_S z_S (JP_c(S) - t_c JP(S)) -
+    d+_c + d-_c = 0. A column is a feasible plan of one pegawai (time, each need closed once), valued with its
+    minimum bonus. Its row duals are the prices of the Lagrangian (budget, seats, mix, and a per-pegawai
+    price that says which new columns could still improve it); with only a few hundred coupling rows a
+    basic solution has at most that many pegawai split between columns, so rounding it loses little.
+    """
+
+    def __init__(self, cand: Candidates, emp: Employees, off: Offerings, settings: PlanSettings,
+                 bonus: float) -> None:
+        import highspy
+
+        self.cand, self.emp, self.bonus = cand, emp, bonus
+        self.sf = _shortfall(emp)
+        self.b_scale = max(float(settings.budget), 1.0)
+        seats = np.asarray(off.seats, np.float64)
+        lim = np.flatnonzero(seats >= 0)
+        n = emp.n
+        self.r_budget = n
+        self.seat_row = np.full(off.p, -1, dtype=np.int64)
+        self.seat_row[lim] = n + 1 + np.arange(len(lim))
+        self.r_mix = n + 1 + len(lim)
+        self.n_rows = self.r_mix + 3
+        t = np.asarray(settings.mix_target, np.float64)
+        self.mix_coef = np.eye(3)[cand.mix] * cand.jp[:, None] - t[None, :] * cand.jp[:, None]
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("presolve", "off")
+        # Primal simplex: after new columns the last basis stays feasible, so each re-solve is short.
+        h.setOptionValue("simplex_strategy", 4)
+        lower = np.concatenate([np.full(self.r_mix, -np.inf), np.zeros(3)])
+        upper = np.concatenate([np.ones(n), [float(settings.budget) / self.b_scale], seats[lim], np.zeros(3)])
+        h.addRows(self.n_rows, lower, upper, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+        rho = float(settings.mix_penalty)
+        mix_rows = self.r_mix + np.array([0, 1, 2, 0, 1, 2], dtype=np.int32)
+        h.addCols(6, np.full(6, -rho), np.zeros(6), np.full(6, np.inf), 6, np.arange(6, dtype=np.int32),
+                  mix_rows, np.array([-1.0, -1.0, -1.0, 1.0, 1.0, 1.0]))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.h = h
+        self.n_cols = 6
+        self.col_emp: list[np.ndarray] = []
+        self.col_ptr: list[np.ndarray] = []
+        self.col_items: list[np.ndarray] = []
+        self.seen: set[bytes] = set()
+
+    def add(self, sel: np.ndarray) -> int:
+        """Add the plans of a selection (feasible per pegawai) as one column per pegawai; returns how many."""
+        cand = self.cand
+        if not len(sel):
+            return 0
+        sel = sel[np.argsort(cand.employee[sel], kind="stable")]
+        e = cand.employee[sel]
+        heads = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
+        keep = []
+        for a, b in zip(heads.tolist(), [*heads[1:].tolist(), len(sel)], strict=True):
+            key = sel[a:b].tobytes()
+            if key not in self.seen:
+                self.seen.add(key)
+                keep.append((a, b))
+        if not keep:
+            return 0
+        parts = [sel[a:b] for a, b in keep]
+        items = np.concatenate(parts)
+        lens = np.array([b - a for a, b in keep], dtype=np.int64)
+        ptr = np.concatenate([[0], np.cumsum(lens)])
+        col_e = cand.employee[items[ptr[:-1]]]
+        m = len(lens)
+        jp = np.add.reduceat(cand.jp[items], ptr[:-1])
+        value = np.add.reduceat(cand.value[items], ptr[:-1]) + self.bonus * np.minimum(jp, self.sf[col_e])
+        cost = np.add.reduceat(cand.cost[items], ptr[:-1]) / self.b_scale
+        mix = np.add.reduceat(self.mix_coef[items], ptr[:-1], axis=0)
+        col_of_item = np.repeat(np.arange(m), lens)
+        srow = self.seat_row[cand.offering[items]]
+        has = srow >= 0
+        # Entries: convexity, budget, seats, mix (zeros dropped).
+        ent_col = np.concatenate([np.arange(m), np.arange(m), col_of_item[has], np.repeat(np.arange(m), 3)])
+        ent_row = np.concatenate([col_e, np.full(m, self.r_budget), srow[has],
+                                  np.tile(self.r_mix + np.arange(3), m)])
+        ent_val = np.concatenate([np.ones(m), cost, np.ones(int(has.sum())), mix.ravel()])
+        nz = ent_val != 0
+        ent_col, ent_row, ent_val = ent_col[nz], ent_row[nz], ent_val[nz]
+        by = np.lexsort((ent_row, ent_col))
+        ent_col, ent_row, ent_val = ent_col[by], ent_row[by], ent_val[by]
+        starts = np.searchsorted(ent_col, np.arange(m)).astype(np.int32)
+        self.h.addCols(m, value, np.zeros(m), np.full(m, np.inf), len(ent_val), starts,
+                       ent_row.astype(np.int32), ent_val)
+        self.col_emp.append(col_e)
+        self.col_ptr.append(ptr)
+        self.col_items.append(items)
+        self.n_cols += m
+        return m
+
+    def solve(self) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray]:
+        """LP value, column values (z, in order added), and the prices: budget (per rupiah), seats [p],
+        mix [3], per pegawai [n]."""
+        self.h.run()
+        sol = self.h.getSolution()
+        z = np.asarray(sol.col_value)[6:]
+        y = np.asarray(sol.row_dual)
+        n = self.emp.n
+        lam = max(0.0, float(y[self.r_budget]) / self.b_scale)
+        mu = np.zeros(len(self.seat_row))
+        lim = self.seat_row >= 0
+        mu[lim] = np.maximum(0.0, y[self.seat_row[lim]])
+        pi = y[self.r_mix : self.r_mix + 3]
+        sigma = np.maximum(0.0, y[:n])
+        return float(self.h.getInfo().objective_function_value), z, lam, mu, pi, sigma
+
+    def round(self, z: np.ndarray) -> np.ndarray:
+        """Each pegawai's column of largest weight (>= 1e-6); the candidates they take."""
+        if not self.col_emp or not len(z):
+            return _EMPTY_I
+        col_e = np.concatenate(self.col_emp)
+        ptr_parts, off_ = [], 0
+        for p_ in self.col_ptr:
+            ptr_parts.append(p_[:-1] + off_)
+            off_ += int(p_[-1])
+        starts = np.concatenate(ptr_parts)
+        items = np.concatenate(self.col_items)
+        ends = np.r_[starts[1:], len(items)]
+        live = np.flatnonzero(z > 1e-6)
+        if not len(live):
+            return _EMPTY_I
+        by = live[np.lexsort((-z[live], col_e[live]))]
+        first = np.r_[True, col_e[by][1:] != col_e[by][:-1]]
+        pick = by[first]
+        lens = ends[pick] - starts[pick]
+        idx = np.repeat(starts[pick], lens) + (np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+        return items[idx]
+
+
+def _column_generation(
+    cand: Candidates, emp: Employees, off: Offerings, settings: PlanSettings, bonus: float, dp: _DpModel,
+    lam: float, mu: np.ndarray, deadline: float, consider: Callable[[np.ndarray], float], t0: float,
+    bound_seen: Callable[[float], float], seed: list[np.ndarray],
+) -> np.ndarray:
+    """Prices from the master LP, columns and bounds from the per-pegawai integer subproblems, plans from
+    rounding the master; until the gap closes or time runs out. Returns the last reduced values."""
+    budget = float(settings.budget)
+    seats = np.asarray(off.seats, np.float64)
+    seat_cap = np.where(seats >= 0, seats, 0.0)
+    master = _Master(cand, emp, off, settings, bonus)
+    for sel in seed:
+        master.add(np.setdiff1d(sel, _conflicts(sel, cand.value, cand)))
+    alpha = 0.5
+    c_lam, c_mu, c_pi = lam, mu.copy(), np.zeros(3)  # stability centre: the prices of the best bound
+    q_lam, q_mu, q_pi = c_lam, c_mu, c_pi
+    best_b = np.inf
+    it = idle = 0
+    while True:
+        t_it = time.perf_counter()
+        red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
+        val, xd, _ = dp.solve(red)
+        b = val + q_lam * budget + float(q_mu @ seat_cap)
+        if b < best_b:
+            best_b = b
+            c_lam, c_mu, c_pi = q_lam, q_mu, q_pi
+        bound_seen(b)
+        sel = np.flatnonzero(xd > 0.5)
+        sel = np.setdiff1d(sel, _conflicts(sel, cand.value, cand))
+        added = master.add(sel)
+        t_lp = time.perf_counter()
+        lp, z, lam, mu, pi, _ = master.solve()
+        t_lp = time.perf_counter() - t_lp
+        base = cand.value - master.mix_coef @ pi
+        rnd = master.round(z)
+        rnd = _budget_cut(_seat_cut(rnd, base, cand, emp, off, bonus), base, cand, emp, budget, bonus)
+        fill_base = base - lam * cand.cost
+        filled = _greedy_dynamic(fill_base, cand, emp, off, budget, bonus, start=rnd,
+                                 allowed=_fits(rnd, fill_base, cand, emp, off, budget, bonus))
+        obj = consider(filled)
+        q_lam = alpha * c_lam + (1 - alpha) * lam
+        q_mu = alpha * c_mu + (1 - alpha) * mu
+        q_pi = alpha * c_pi + (1 - alpha) * pi
+        spent = time.perf_counter() - t_it
+        _log.debug("cg %d t=%.2f cpu=%.2f added=%d lp=%.1f bound=%.1f (here %.1f) plan=%.1f lp_s=%.2f it_s=%.2f",
+                   it, time.perf_counter() - t0, time.process_time(), added, lp, best_b, b, obj, t_lp, spent)
+        it += 1
+        idle = idle + 1 if added == 0 else 0
+        tol = settings.tolerance * max(abs(best_b), 1e-9)
+        # Stop when the plan meets the bound, when the master LP meets it (what is left is integrality, which
+        # no more columns close), when pricing finds nothing new, or before the time runs out.
+        if best_b - obj <= tol or best_b - lp <= 0.1 * tol or idle >= 2 or it >= settings.iterations:
+            break
+        if time.perf_counter() + 1.5 * spent > deadline:
+            break
+    return red
 
 
 def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -> Plan:
@@ -1059,24 +1384,37 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         nonlocal best_bound
         t = time.perf_counter()
         best = _greedy_dynamic(red, cand, emp, off, budget, bonus, allowed=allowed)
-        clock["primal"] = time.perf_counter() - t
         if with_dp and use_dp:
             # The same prices with each pegawai's subproblem solved in integers: a tighter valid bound.
-            val, _, _ = dp.solve(red)
+            val, xd, _ = dp.solve(red)
             best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
+            base = red + mu[cand.offering] + lam * cand.cost
+            rep = _dp_primal(np.flatnonzero(xd > 0.5), red, base, cand, emp, off, budget, bonus)
+            filled = _greedy_dynamic(base - lam * cand.cost, cand, emp, off, budget, bonus, start=rep, allowed=allowed)
+            consider(filled)
+        clock["primal"] = time.perf_counter() - t
         return best
 
     def primal_cost() -> float:
         return clock["primal"] if clock["primal"] >= 0 else 8.0 * clock["lagrangian"]
 
     huge = k > 1_000_000
+
+    def bound_seen(b: float) -> float:
+        nonlocal best_bound
+        best_bound = min(best_bound, b)
+        return best_bound
+
+    def obj_seen() -> float:
+        return best_obj
     best_obj, best_chosen = -np.inf, _EMPTY_I
 
-    def consider(chosen: np.ndarray) -> None:
+    def consider(chosen: np.ndarray) -> float:
         nonlocal best_obj, best_chosen
         obj = evaluate(chosen, cand, emp, settings, bonus)[0]
         if obj > best_obj:
             best_obj, best_chosen = obj, chosen
+        return best_obj
 
     mu = np.zeros(off.p)
     pi = np.zeros(3)
@@ -1095,7 +1433,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         lam_hi = float(ratio[by_ratio[cross]])
         # That overestimates (the minimum bonus inflates ratios): geometric bisection below it, 10% steps.
         lo, hi = lam_hi * 1e-4, lam_hi
-        while hi / lo > 1.1 and time.perf_counter() < deadline:
+        while hi / lo > 1.3 and time.perf_counter() < deadline:
             mid = float(np.sqrt(lo * hi))
             val, x, _ = lagrangian_timed(mid, mu, pi)
             best_bound = min(best_bound, val)
@@ -1137,7 +1475,16 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         mu[full] = 0.5 * np.maximum(red_now[by[pick]], 0.0)
     red = red0
     fresh = False  # the last primal ran at the current prices
-    for it in range(settings.iterations):
+    iterations = settings.iterations
+    if use_dp and not huge:
+        # A first feasible plan (the lazy greedy at the first prices) seeds the master with good columns.
+        seed = primal(red0 if lam == 0 else cand.value - lam * cand.cost - mu[cand.offering], lam, mu, False)
+        consider(seed)
+        red = _column_generation(cand, emp, off, settings, bonus, dp, lam, mu, deadline, consider, t0,
+                                 bound_seen, [seed])
+        iterations = 0
+        fresh = True
+    for it in range(iterations):
         if time.perf_counter() + clock["lagrangian"] + 2.0 * primal_cost() > deadline:  # last plan + fill
             notes.append("time_limit")
             break
@@ -1147,6 +1494,8 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         if it % 4 == 3:
             consider(primal(red, lam, mu, not huge))
             fresh = True
+        _log.debug("it %d t=%.2f lam=%.3g bound=%.1f plan=%.1f", it, time.perf_counter() - t0, lam, best_bound,
+                   best_obj)
         if best_bound - best_obj <= settings.tolerance * max(abs(best_bound), 1e-9):
             break
         decay = eta / np.sqrt(1.0 + it)
@@ -1169,17 +1518,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
     # Whatever capacity the best plan leaves, by plain value, over every candidate that still fits (found
     # vectorised, so the loop only sees those).
-    seats_left, time_left, budget_left = _state(best_chosen, cand, emp, off, budget)
-    need_open = np.ones(needs.m, dtype=bool)
-    lens = cand.ptr[best_chosen + 1] - cand.ptr[best_chosen]
-    closed_rows = np.repeat(cand.ptr[best_chosen], lens) + (
-        np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
-    need_open[cand.need[closed_rows]] = False
-    fits = np.logical_and.reduceat(need_open[cand.need], cand.ptr[:-1])
-    fits &= (cand.cost <= budget_left + 1e-6) & (cand.jp <= time_left[cand.employee] + 1e-9)
-    fits &= seats_left[cand.offering] > 0
-    fits &= (cand.value + worth_min) > 0
-    fits[best_chosen] = False
+    fits = _fits(best_chosen, cand.value, cand, emp, off, budget, bonus)
     if fits.any():
         consider(_greedy_dynamic(cand.value.copy(), cand, emp, off, budget, bonus, start=best_chosen,
                                  allowed=fits))
