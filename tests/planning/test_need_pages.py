@@ -407,3 +407,15 @@ def test_page_query_counts_do_not_grow_with_rows(plan: Plan, django_assert_max_n
     with django_assert_max_num_queries(11):
         response = kabid.get(f"/akpk/{plan.akpk.pk}/kebutuhan/")
     assert len(response.context["items"]) == 6
+
+
+def test_bulk_confirmation_names_what_cannot_be_decided(plan: Plan) -> None:
+    needs = gathered(plan)
+    staf1 = [n.pk for n in needs if n.employee_id == plan.org.staf1.pk]
+    kabid_own = next(n.pk for n in needs if n.employee_id == plan.org.kabid.pk)
+    response = plan.org.client("kabid").post(f"/akpk/{plan.akpk.pk}/kebutuhan/setujui/", {"need": [*staf1, kabid_own]})
+    assert response.status_code == 200
+    assert [n.pk for n in response.context["blocked"]] == [kabid_own]
+    body = response.content.decode()
+    assert "bukan giliran Anda" in body and 'name="confirm"' not in body
+    assert not Need.objects.exclude(status=NeedStatus.PROPOSED).exists()

@@ -282,7 +282,9 @@ def need_bulk_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)s kebutuhan disetujui.") % {"n": n})
         return redirect(_list_url(akpk))
-    return render(request, "planning/need_bulk_confirm.html", {"akpk": akpk, "needs": needs})
+    reviewable = reviewable_need_ids(request.user, needs)
+    blocked = [n for n in needs if n.pk not in reviewable]
+    return render(request, "planning/need_bulk_confirm.html", {"akpk": akpk, "needs": needs, "blocked": blocked})
 
 
 def _bars(labels: list[str], counts: list[int], title: str, desc: str, chart_id: str) -> str:
@@ -328,7 +330,8 @@ def need_aggregate_view(request: HttpRequest, pk: int) -> HttpResponse:
     if by_unit:
         per_unit: dict[str, int] = {}
         for r in rows:
-            per_unit[r.unit_name or r.unit_code] = per_unit.get(r.unit_name or r.unit_code, 0) + r.needs
+            label = f"{r.unit_name} ({r.unit_code})"[:40]
+            per_unit[label] = per_unit.get(label, 0) + r.needs
         chart = _bars(
             list(per_unit),
             list(per_unit.values()),
