@@ -155,6 +155,7 @@ TECHNICAL_CLASSICAL = ((8, "Bimbingan Teknis {name}"), (3, "Diklat Teknis {name}
 TECHNICAL_ON_THE_JOB = ((16, "E-Learning {name}"), (24, "Bimbingan di Tempat Kerja: {name}"), (14, "Coaching {name}"))
 CITIES = ("Jakarta", "Bandung", "Yogyakarta", "Surabaya", "Makassar", "Medan", "Denpasar", "Balikpapan")
 REJECT_REASON = "Sudah tercakup dalam program pengembangan unit tahun ini."
+PEGAWAI_PROPOSALS = 2
 PLAN_JP_CAP = 60
 PLAN_TIME_LIMIT = 2
 
@@ -269,21 +270,24 @@ def seed_catalogue(*, national_admin: User, year: int, rng: np.random.Generator)
 
 
 def _propose_for_pegawai(pegawai: User, akpk: Akpk) -> int:
-    """The demo pegawai proposes one need of their own (a SKJ competency not yet a need), as a pegawai would."""
+    """The demo pegawai proposes needs of their own (SKJ competencies not yet a need), as a pegawai would: a
+    visitor then sees a proposal, and the pegawai has an IDP even when the gathering found no gap of theirs."""
     employee = pegawai.employee
     if employee is None or employee.position_id is None:
         return 0
     taken = set(Need.objects.filter(akpk=akpk, employee=employee).values_list("competency_id", flat=True))
     levels = latest_levels([employee.pk])
-    for comp_id, required in (
+    done: set[bool] = set()  # one technical and one national competency
+    for comp_id, required, technical in (
         Requirement.objects.filter(position_id=employee.position_id)
         .order_by("competency__code")
-        .values_list("competency_id", "required_level")
+        .values_list("competency_id", "required_level", "competency__agency_id")
     ):
         current = levels.get((employee.pk, comp_id), (None, None))[0]
-        if comp_id in taken or (current or 0) >= 5:
+        if comp_id in taken or (current or 0) >= 5 or (technical is not None) in done:
             continue
-        target = max(required, (current or 1) + 1) if current is not None else max(required, 2)
+        done.add(technical is not None)
+        target = max(required, current + 1) if current is not None else max(required, 2)
         need_propose(
             actor=pegawai,
             employee=employee,
@@ -293,8 +297,9 @@ def _propose_for_pegawai(pegawai: User, akpk: Akpk) -> int:
             akpk=akpk,
             priority=4,
         )
-        return 1
-    return 0
+        if len(done) == PEGAWAI_PROPOSALS:
+            break
+    return len(done)
 
 
 def _atasan_reviews(atasan: User, akpk: Akpk, rng: np.random.Generator, keep: int | None) -> tuple[int, int]:
