@@ -2,7 +2,9 @@
 
 Why through the import: the demo then proves the CONTRACT.md path end to end, and there is one way data
 enters the database. The accounts cover every role so that a visitor can see each view of the platform;
-the demo serves 127.0.0.1 only, so a printed shared password is acceptable.
+the demo serves 127.0.0.1 only, so a printed shared password is acceptable. A last step (planning_seed.py)
+fills the catalogue and plans the first instansi through the planning services, so that the AKPK, plan and
+IDP pages have content; --skip-planning leaves it out.
 """
 
 from __future__ import annotations
