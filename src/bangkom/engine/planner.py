@@ -939,14 +939,23 @@ class _DpModel:
 
     max_jp = 400
 
-    def __init__(self, cand: Candidates, emp: Employees, bonus: float, idx: np.ndarray | None = None) -> None:
-        # idx: only these candidates (and only their pegawai, renumbered); solve() then takes and returns
-        # arrays over idx.
+    def __init__(self, cand: Candidates, emp: Employees, bonus: float, idx: np.ndarray | None = None,
+                 owner: np.ndarray | None = None) -> None:
+        # idx: only these candidates, each owned by a subproblem (owner: ids 0.. of copies of pegawai,
+        # e.g. branches; default: their pegawai, renumbered); solve() then takes and returns arrays over idx
+        # and values per owner (self.owner_emp: the pegawai of each owner).
         c_emp, c_jp, c_primary = cand.employee, cand.jp, cand.primary
         cap_h = np.asarray(emp.jp_cap, dtype=np.int64)
         sf = _shortfall(emp)
+        self.owner_emp = np.arange(emp.n)
         if idx is not None:
-            ids, c_emp = np.unique(cand.employee[idx], return_inverse=True)
+            if owner is None:
+                ids, c_emp = np.unique(cand.employee[idx], return_inverse=True)
+            else:
+                c_emp = np.asarray(owner, dtype=np.int64)
+                ids = np.zeros(int(c_emp.max(initial=-1)) + 1, dtype=np.int64)
+                ids[c_emp] = cand.employee[idx]
+            self.owner_emp = ids
             c_jp, c_primary = cand.jp[idx], cand.primary[idx]
             cap_h, sf = cap_h[ids], sf[ids]
         jp_h = np.rint(c_jp * 100).astype(np.int64)
@@ -961,10 +970,10 @@ class _DpModel:
         g = c_primary[order]
         self.w = (jp_h[order] // 100).astype(np.int64)
         self.emp = e
-        new_group = np.ones(len(g), dtype=bool)
-        new_group[1:] = g[1:] != g[:-1]
         new_emp = np.ones(len(e), dtype=bool)
         new_emp[1:] = e[1:] != e[:-1]
+        new_group = new_emp.copy()
+        new_group[1:] |= g[1:] != g[:-1]
         gid = np.cumsum(new_group) - 1
         # Group slot within the pegawai, item slot within the group.
         emp_first_group = np.maximum.accumulate(np.where(new_emp, gid, 0))
@@ -1095,6 +1104,128 @@ def _budget_cut(sel: np.ndarray, base: np.ndarray, cand: Candidates, emp: Employ
     by = np.argsort(eff, kind="stable")
     n_drop = int(np.searchsorted(np.cumsum(cand.cost[sel][by]), spend - budget - 1e-6)) + 1
     return np.delete(sel, by[:n_drop])
+
+
+def _feasible_columns(sel: np.ndarray, red: np.ndarray, cand: Candidates, emp: Employees, bonus: float,
+                      rounds: int = 2) -> np.ndarray:
+    """The subproblems' plans made feasible per pegawai: a pegawai whose plan closes a need twice is solved
+    again with the lesser candidate blocked (a few rounds); what still conflicts is dropped."""
+    blocked = np.zeros(len(cand.value), dtype=bool)
+    in_p = np.zeros(emp.n, dtype=bool)
+    for _ in range(rounds):
+        losers = _conflicts(sel, red, cand)
+        if not len(losers):
+            return sel
+        blocked[losers] = True
+        in_p[:] = False
+        in_p[cand.employee[losers]] = True
+        idx = np.flatnonzero(in_p[cand.employee] & ~blocked)
+        keep = sel[~in_p[cand.employee[sel]]]
+        if len(idx):
+            _, xs, _ = _DpModel(cand, emp, bonus, idx).solve(red[idx])
+            keep = np.concatenate([keep, idx[xs > 0.5]])
+        sel = keep
+    return np.setdiff1d(sel, _conflicts(sel, red, cand))
+
+
+def _first_conflict(owner: np.ndarray, item: np.ndarray, score: np.ndarray, cand: Candidates) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray
+]:
+    """Per owner whose selected items close a need twice: (owner, the lesser item, the better item) of one
+    such need. owner/item: the selection (item = candidate index), score: per selected item."""
+    lens = cand.ptr[item + 1] - cand.ptr[item]
+    at = np.repeat(np.arange(len(item)), lens)
+    rows = np.repeat(cand.ptr[item], lens) + (np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+    nd = cand.need[rows]
+    by = np.lexsort((-score[at], nd, owner[at]))
+    nd, at = nd[by], at[by]
+    ow = owner[at]
+    dup = np.zeros(len(nd), dtype=bool)
+    dup[1:] = (nd[1:] == nd[:-1]) & (ow[1:] == ow[:-1])
+    pos = np.flatnonzero(dup)
+    # The better item of a run is the run's first row.
+    run_first = np.maximum.accumulate(np.where(~dup, np.arange(len(nd)), 0))
+    lo, hi, o = at[pos], at[run_first[pos]], ow[pos]
+    first = np.r_[True, o[1:] != o[:-1]] if len(o) else np.zeros(0, dtype=bool)
+    return o[first], item[lo[first]], item[hi[first]]
+
+
+def _exact_pricing(sel: np.ndarray, per: np.ndarray, red: np.ndarray, cand: Candidates, emp: Employees,
+                   bonus: float, depth: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Each pegawai's subproblem with every need closed at most once, by branching on the relaxed one.
+
+    The relaxed subproblem keeps each candidate only in its primary need's group, so its plan may close a
+    secondary need twice. Any feasible plan then lacks one of the two candidates involved: solving both
+    branches (each blocks one) and keeping the larger value is still an upper bound of the pegawai's exact
+    optimum, and exact once every branch is conflict-free. Up to `depth` levels; an unresolved branch keeps its
+    relaxed value (an upper bound) and offers its plan without the lesser candidates as a column.
+    Returns the feasible plans (one per pegawai, as candidates) and the per-pegawai upper values.
+    """
+    per = per.copy()
+    o, lo, hi = _first_conflict(cand.employee[sel], sel, red[sel], cand)
+    if not len(o):
+        return sel, per
+    emp_start = np.searchsorted(cand.employee, np.arange(emp.n + 1))
+    conflicted = np.zeros(emp.n, dtype=bool)
+    conflicted[o] = True
+    keep = sel[~conflicted[cand.employee[sel]]]
+    best_val = np.full(emp.n, -np.inf)  # best conflict-free plan per conflicted pegawai
+    best_plan: dict[int, np.ndarray] = {}
+    bound = np.full(emp.n, -np.inf)  # max over unresolved branches' relaxed values
+    # Branch nodes: pegawai, blocked candidates (CSR over nodes).
+    node_emp = np.repeat(o, 2)
+    blk = [np.stack([lo, hi], axis=1).ravel()[:, None]]  # one blocked candidate per node for now
+    blocked = blk[0]
+    for level in range(depth):
+        n_nodes = len(node_emp)
+        lens = emp_start[node_emp + 1] - emp_start[node_emp]
+        owner = np.repeat(np.arange(n_nodes), lens)
+        idx = np.repeat(emp_start[node_emp], lens) + (
+            np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+        ok = np.ones(len(idx), dtype=bool)
+        k = len(cand.value)
+        bk = (np.arange(n_nodes)[:, None] * k + blocked).ravel()
+        ok &= ~np.isin(owner * k + idx, bk)
+        owner, idx = owner[ok], idx[ok]
+        dpm = _DpModel(cand, emp, bonus, idx, owner=owner)
+        _, xs, val = dpm.solve(red[idx])
+        if len(val) < n_nodes:
+            val = np.concatenate([val, np.zeros(n_nodes - len(val))])
+        chosen = xs > 0.5
+        s_owner, s_item = owner[chosen], idx[chosen]
+        co, clo, chi = _first_conflict(s_owner, s_item, red[s_item], cand)
+        bad = np.zeros(n_nodes, dtype=bool)
+        bad[co] = True
+        # Conflict-free nodes: feasible plans, exact values of their branch.
+        good = np.flatnonzero(~bad)
+        ge = node_emp[good]
+        better = val[good] > best_val[ge]
+        for nd_, e_ in zip(good[better].tolist(), ge[better].tolist(), strict=True):
+            if val[nd_] > best_val[e_]:
+                best_val[e_] = val[nd_]
+                best_plan[e_] = s_item[s_owner == nd_]
+        if level == depth - 1 or not len(co):
+            # Unresolved: relaxed value as the bound; plan without its lesser candidates as a fallback.
+            np.maximum.at(bound, node_emp[co], val[co])
+            for nd_ in co.tolist():
+                e_ = int(node_emp[nd_])
+                if e_ not in best_plan:
+                    its = s_item[s_owner == nd_]
+                    lose = _first_conflict(np.zeros(len(its), np.int64), its, red[its], cand)[1]
+                    while len(lose):
+                        its = its[its != lose[0]]
+                        lose = _first_conflict(np.zeros(len(its), np.int64), its, red[its], cand)[1]
+                    best_plan[e_] = its
+            break
+        # Branch again: each conflicted node into two, each blocking one more candidate.
+        parent_blocked = blocked[co]
+        node_emp = np.repeat(node_emp[co], 2)
+        extra = np.stack([clo, chi], axis=1).ravel()[:, None]
+        blocked = np.concatenate([np.repeat(parent_blocked, 2, axis=0), extra], axis=1)
+    res = np.flatnonzero(conflicted)
+    per[res] = np.maximum(best_val[res], bound[res])
+    plans = [best_plan[e] for e in res.tolist() if e in best_plan]
+    return np.concatenate([keep, *plans]) if plans else keep, per
 
 
 def _dp_primal(
@@ -1303,15 +1434,14 @@ def _column_generation(
     while True:
         t_it = time.perf_counter()
         red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
-        val, xd, _ = dp.solve(red)
-        b = val + q_lam * budget + float(q_mu @ seat_cap)
+        _, xd, per = dp.solve(red)
+        cols, per = _exact_pricing(np.flatnonzero(xd > 0.5), per, red, cand, emp, bonus)
+        b = float(per.sum()) + q_lam * budget + float(q_mu @ seat_cap)
         if b < best_b:
             best_b = b
             c_lam, c_mu, c_pi = q_lam, q_mu, q_pi
         bound_seen(b)
-        sel = np.flatnonzero(xd > 0.5)
-        sel = np.setdiff1d(sel, _conflicts(sel, cand.value, cand))
-        added = master.add(sel)
+        added = master.add(cols)
         t_lp = time.perf_counter()
         lp, z, lam, mu, pi, _ = master.solve()
         t_lp = time.perf_counter() - t_lp
@@ -1335,7 +1465,7 @@ def _column_generation(
         # no more columns close), when pricing finds nothing new, or before the time runs out.
         if best_b - obj <= tol or best_b - lp <= 0.1 * tol or idle >= 2 or it >= settings.iterations:
             break
-        if time.perf_counter() + 1.5 * spent > deadline:
+        if time.perf_counter() + 1.1 * spent > deadline:
             break
     return red
 
@@ -1399,6 +1529,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         return clock["primal"] if clock["primal"] >= 0 else 8.0 * clock["lagrangian"]
 
     huge = k > 1_000_000
+    generate = use_dp and not huge  # column generation (else the subgradient method below)
 
     def bound_seen(b: float) -> float:
         nonlocal best_bound
@@ -1433,17 +1564,18 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         lam_hi = float(ratio[by_ratio[cross]])
         # That overestimates (the minimum bonus inflates ratios): geometric bisection below it, 10% steps.
         lo, hi = lam_hi * 1e-4, lam_hi
-        while hi / lo > 1.3 and time.perf_counter() < deadline:
+        while hi / lo > (2.0 if generate else 1.1) and time.perf_counter() < deadline:
             mid = float(np.sqrt(lo * hi))
             val, x, _ = lagrangian_timed(mid, mu, pi)
             best_bound = min(best_bound, val)
             lo, hi = (mid, hi) if float(cand.cost @ x) > budget else (lo, mid)
         lam = lam_hi = hi
-    else:
+    elif not generate:
         consider(primal(red0, 0.0, mu, not huge))
-    if huge:
-        # Millions of candidates: the repair (a Python loop) only looks at the best few offerings per need at
-        # the first prices; the relaxation and the bound still see every candidate.
+    if huge or generate:
+        # The lazy greedy (a Python loop) only looks at the best few offerings per need at the first prices:
+        # with millions of candidates for every plan; with column generation for the first one only (its
+        # columns seed the master). The relaxation and the bound still see every candidate.
         score = cand.value + worth_min - lam * cand.cost
         by = np.lexsort((-score, cand.primary))
         grp = cand.primary[by]
@@ -1451,7 +1583,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         head[1:] = grp[1:] != grp[:-1]
         rank = np.arange(len(by)) - np.maximum.accumulate(np.where(head, np.arange(len(by)), 0))
         allowed = np.zeros(k, dtype=bool)
-        allowed[by[rank < 3]] = True
+        allowed[by[rank < (2 if generate else 3)]] = True
     # 2) Price adjustment (a subgradient method with per-row steps): each seat row moves by its relative
     # overuse times the typical value of its candidates, the budget multiplier by its relative overspend,
     # the mix multipliers by the relative deviation; steps shrink as 1/sqrt(t). Any multipliers give a valid
@@ -1476,7 +1608,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     red = red0
     fresh = False  # the last primal ran at the current prices
     iterations = settings.iterations
-    if use_dp and not huge:
+    if generate:
         # A first feasible plan (the lazy greedy at the first prices) seeds the master with good columns.
         seed = primal(red0 if lam == 0 else cand.value - lam * cand.cost - mu[cand.offering], lam, mu, False)
         consider(seed)
