@@ -58,9 +58,9 @@ def offering(title: str, form: int, comps: dict[Any, int], **kw: Any) -> Offerin
     return off
 
 
-def start(plan: Plan, user: str = "admin_a", **kw: Any) -> PlanRun:
+def start(plan: Plan, user: str = "admin_a", in_process: bool = False, **kw: Any) -> PlanRun:
     data = RunSettings(**{"budget": "10.000.000", "time_limit": 5, **kw})
-    run = plan_run_start(actor=plan.org.users[user], akpk=plan.akpk, data=data)
+    run = plan_run_start(actor=plan.org.users[user], akpk=plan.akpk, data=data, in_process=in_process)
     run.refresh_from_db()
     return run
 
@@ -255,3 +255,11 @@ def test_a_new_run_replaces_an_adopted_plan_nobody_decided(plan: Plan) -> None:
     # staf1 gets 4 of the 20 JP: every need is closed and nothing more serves them; the others have no needs.
     below = dict(PlanGap.objects.filter(run=second, kind="minimum").values_list("employee_id", "shortfall"))
     assert below == {o.kepala.pk: 20, o.kabid.pk: 20, o.kasubag.pk: 20, o.staf1.pk: 16}
+
+
+def test_in_process_run_solves_without_a_job(plan: Plan) -> None:
+    need(plan, plan.org.staf1, plan.m1, 1, 2)
+    offering("Coaching", 19, {plan.m1: 1}, jp=Decimal("4"))
+    run = start(plan, with_curve=False, in_process=True)
+    assert run.is_finished and run.job is None and not Job.objects.exists()
+    assert run.items.get().employee == plan.org.staf1

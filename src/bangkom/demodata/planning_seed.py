@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.db.models import Q
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from bangkom.accounts.models import Role, User
@@ -321,7 +320,9 @@ def _atasan_reviews(atasan: User, akpk: Akpk, rng: np.random.Generator, keep: in
 
 
 def _budget(agency: Agency, year: int) -> int:
-    """A quarter of sending every pegawai to one classical offering (median cost), in whole millions."""
+    """A fortieth of sending every pegawai to one classical offering (median cost), in whole millions: tight
+    enough that the budget binds and the curve shows what more money buys (most demo needs are one level,
+    closed by free on-the-job offerings)."""
     classical = [k for k, v in FORM_KIND.items() if v == CLASSICAL]
     costs = list(
         Offering.objects.filter(Q(agency__isnull=True) | Q(agency=agency), form_id__in=classical, active=True)
@@ -330,7 +331,7 @@ def _budget(agency: Agency, year: int) -> int:
     )
     n = Employee.objects.filter(agency=agency).count()
     median = int(statistics.median(costs)) if costs else 5_000_000
-    return max(1, round(n * median / 4 / 1_000_000)) * 1_000_000
+    return max(1, round(n * median / 40 / 1_000_000)) * 1_000_000
 
 
 @transaction.atomic
@@ -375,8 +376,7 @@ def seed_planning(
     settings = plan_services.RunSettings(budget=budget, jp_cap=PLAN_JP_CAP, time_limit=PLAN_TIME_LIMIT)
     # The job body runs here and now: a background thread or Celery worker would start only after this
     # transaction commits, and the adoption below needs the finished run.
-    with override_settings(BANGKOM_JOB_RUNNER="sync"):
-        run = plan_services.plan_run_start(actor=admin, akpk=akpk, data=settings)
+    run = plan_services.plan_run_start(actor=admin, akpk=akpk, data=settings, in_process=True)
     run.refresh_from_db()
     if not run.is_finished:
         message = run.job.message if run.job is not None else ""

@@ -157,8 +157,11 @@ def _is_admin_of(actor: Any, agency_id: int) -> bool:
 
 
 @transaction.atomic
-def plan_run_start(*, actor: Any, akpk: Akpk, data: RunSettings, lang: str = "id") -> PlanRun:
-    """Validate the settings, store the run and start its job (the page follows the job's progress)."""
+def plan_run_start(*, actor: Any, akpk: Akpk, data: RunSettings, lang: str = "id", in_process: bool = False) -> PlanRun:
+    """Validate the settings, store the run and start its job (the page follows the job's progress).
+
+    in_process: solve now, in this process, without a job (command-line tools such as the demo seed).
+    """
     from bangkom.jobs.services import submit_job
 
     if not _is_admin_of(actor, akpk.agency_id):
@@ -173,6 +176,9 @@ def plan_run_start(*, actor: Any, akpk: Akpk, data: RunSettings, lang: str = "id
         agency_id=akpk.agency_id,
         after={k: str(v) for k, v in clean.items()},
     )
+    if in_process:
+        plan_run_execute(run, lambda pct, message: None)
+        return run
     run.job = submit_job(kind="plan_run", params={"run_id": run.pk, "lang": lang}, user=actor, agency_id=akpk.agency_id)
     run.save(update_fields=["job"])
     return run
