@@ -160,3 +160,12 @@ def test_zero_budget_page_explains(plan: Plan) -> None:
     run = _run(plan, budget="0")
     body: Any = plan.org.client("admin_a").get(f"/rencana/{run.pk}/").content.decode()
     assert "Anggaran nol" in body and "Anggaran tidak cukup" in body
+
+
+def test_run_page_in_english(plan: Plan) -> None:
+    _setup(plan)
+    run = _run(plan)
+    body = plan.org.client("admin_a").get(f"/rencana/{run.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "What each extra rupiah buys" in body and "Solution quality" in body
+    assert "No offering in the catalogue develops this competency" in body
+    assert "Apa yang dibeli" not in body
