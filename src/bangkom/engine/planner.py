@@ -1305,6 +1305,7 @@ class _Master:
         self.r_mix = n + 1 + len(lim)
         self.n_rows = self.r_mix + 3
         t = np.asarray(settings.mix_target, np.float64)
+        self.t_mix = t
         self.mix_coef = np.eye(3)[cand.mix] * cand.jp[:, None] - t[None, :] * cand.jp[:, None]
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
@@ -1374,6 +1375,33 @@ class _Master:
         self.n_cols += m
         return m
 
+    def start_at(self, sel: np.ndarray) -> None:
+        """A starting basis at a feasible plan whose columns were the first added: those columns basic at 1,
+        their pegawai's rows tight, every other row slack, one mix deviation per category basic. It is
+        triangular with a unit diagonal, hence a basis, and primal feasible, so the first solve starts there
+        instead of at the empty plan."""
+        import highspy
+
+        st = highspy.HighsBasisStatus
+        n_seed = self.n_cols - 6
+        col_e = np.concatenate(self.col_emp) if self.col_emp else _EMPTY_I
+        z = np.bincount(self.cand.mix[sel], weights=self.cand.jp[sel], minlength=3)[:3]
+        z = z - np.asarray(self.t_mix) * z.sum()
+        col = [st.kLower] * self.n_cols
+        for c in range(3):
+            col[c if z[c] >= 0 else 3 + c] = st.kBasic
+        col[6 : 6 + n_seed] = [st.kBasic] * n_seed
+        row = [st.kBasic] * self.n_rows
+        for e in col_e.tolist():
+            row[e] = st.kUpper
+        for c in range(3):
+            row[self.r_mix + c] = st.kLower
+        basis = highspy.HighsBasis()
+        basis.col_status = col
+        basis.row_status = row
+        basis.valid = True
+        self.h.setBasis(basis)
+
     def solve(self) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray]:
         """LP value, column values (z, in order added), and the prices: budget (per rupiah), seats [p],
         mix [3], per pegawai [n]."""
@@ -1424,8 +1452,12 @@ def _column_generation(
     seats = np.asarray(off.seats, np.float64)
     seat_cap = np.where(seats >= 0, seats, 0.0)
     master = _Master(cand, emp, off, settings, bonus)
-    for sel in seed:
-        master.add(np.setdiff1d(sel, _conflicts(sel, cand.value, cand)))
+    for plan_ in seed:
+        sel = np.setdiff1d(plan_, _conflicts(plan_, cand.value, cand))
+        if master.n_cols == 6 and master.add(sel):
+            master.start_at(sel)
+        else:
+            master.add(sel)
     alpha = 0.5
     c_lam, c_mu, c_pi = lam, mu.copy(), np.zeros(3)  # stability centre: the prices of the best bound
     q_lam, q_mu, q_pi = c_lam, c_mu, c_pi
@@ -1465,7 +1497,7 @@ def _column_generation(
         # no more columns close), when pricing finds nothing new, or before the time runs out.
         if best_b - obj <= tol or best_b - lp <= 0.1 * tol or idle >= 2 or it >= settings.iterations:
             break
-        if time.perf_counter() + 1.1 * spent > deadline:
+        if time.perf_counter() + 1.5 * spent > deadline:
             break
     return red
 
@@ -1529,7 +1561,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         return clock["primal"] if clock["primal"] >= 0 else 8.0 * clock["lagrangian"]
 
     huge = k > 1_000_000
-    generate = use_dp and not huge  # column generation (else the subgradient method below)
+    generate = use_dp  # column generation (else the subgradient method below)
 
     def bound_seen(b: float) -> float:
         nonlocal best_bound
