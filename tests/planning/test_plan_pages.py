@@ -165,7 +165,9 @@ def test_zero_budget_page_explains(plan: Plan) -> None:
 def test_run_page_in_english(plan: Plan) -> None:
     _setup(plan)
     run = _run(plan)
-    body = plan.org.client("admin_a").get(f"/rencana/{run.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client = plan.org.client("admin_a")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(f"/rencana/{run.pk}/").content.decode()
     assert "What each extra rupiah buys" in body and "Solution quality" in body
     assert "No offering in the catalogue develops this competency" in body
     assert "Apa yang dibeli" not in body
