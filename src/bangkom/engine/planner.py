@@ -959,8 +959,11 @@ class _DpModel:
             c_jp, c_primary = cand.jp[idx], cand.primary[idx]
             cap_h, sf = cap_h[ids], sf[ids]
         jp_h = np.rint(c_jp * 100).astype(np.int64)
-        self.cap = np.minimum(cap_h // 100, self.max_jp)
         self.usable = bool(np.all(jp_h % 100 == 0)) and int(cap_h.max(initial=0)) // 100 <= self.max_jp
+        # Time in units of the largest whole JP dividing every offering's JP (often 2 or 4): a plan's JP is a
+        # multiple of it, so a cap rounds down to one, and the table gets that many times narrower.
+        self.unit = max(int(np.gcd.reduce(jp_h // 100)) if len(jp_h) else 1, 1)
+        self.cap = np.minimum(cap_h // 100, self.max_jp) // self.unit
         self.n = len(cap_h)
         self.bonus = bonus
         self.sf = sf
@@ -968,7 +971,7 @@ class _DpModel:
         self.order = order
         e = c_emp[order]
         g = c_primary[order]
-        self.w = (jp_h[order] // 100).astype(np.int64)
+        self.w = (jp_h[order] // 100 // self.unit).astype(np.int64)
         self.emp = e
         new_emp = np.ones(len(e), dtype=bool)
         new_emp[1:] = e[1:] != e[:-1]
@@ -1018,7 +1021,7 @@ class _DpModel:
         if cur_g >= 0:
             f = g_f
         within = cols[None, :] <= self.cap[:, None]
-        total = np.where(within, f + self.bonus * np.minimum(self.sf[:, None], cols[None, :]), -np.inf)
+        total = np.where(within, f + self.bonus * np.minimum(self.sf[:, None], self.unit * cols[None, :]), -np.inf)
         best_c = np.argmax(total, axis=1)
         best = total[np.arange(n), best_c]
         # Backtrack the selection.
