@@ -13,7 +13,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from bangkom.audit.models import AuditEvent
-from bangkom.learning import recap as recap_mod
 from bangkom.learning.models import JpRecap, LearningRecord, RecordStatus
 from bangkom.learning.recap import (
     RecapStale,
@@ -24,6 +23,7 @@ from bangkom.learning.recap import (
     recap_pdf,
 )
 from bangkom.org.models import Employee
+from bangkom.web import pdf as pdf_mod
 
 from ..conftest import Org
 
@@ -217,7 +217,7 @@ def test_pdf_pages_repeat_the_heading_and_number_pages(org: Org) -> None:
 def test_pdf_with_core_font_replaces_what_latin1_cannot_hold(
     org: Org, records: list[LearningRecord], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(recap_mod, "FONT_DIRS", ())
+    monkeypatch.setattr(pdf_mod, "FONT_DIRS", ())
     Employee.objects.filter(pk=org.staf1.pk).update(name="Ni Kadek Ayu Śuryani “Ayu”")
     org.staf1.refresh_from_db()
     add(org.staf1, "Pelatihan \u2013 Bahasa 日本語", "1", start=dt.date(2025, 2, 2))
@@ -229,7 +229,7 @@ def test_pdf_with_core_font_replaces_what_latin1_cannot_hold(
 
 
 def test_pdf_keeps_names_whole_with_dejavu(org: Org) -> None:
-    if recap_mod._unicode_font() is None:
+    if pdf_mod.unicode_font() is None:
         pytest.skip("DejaVu Sans is not installed here; the core-font fallback is tested above")
     Employee.objects.filter(pk=org.staf1.pk).update(name="Ni Kadek Ayu Śuryani")
     org.staf1.refresh_from_db()
@@ -238,7 +238,7 @@ def test_pdf_keeps_names_whole_with_dejavu(org: Org) -> None:
 
 
 def test_latin1() -> None:
-    assert recap_mod.latin1("Café Ślązak \u2013 “x” 日") == 'Café Slazak - "x" ?'
+    assert pdf_mod.latin1("Café Ślązak \u2013 “x” 日") == 'Café Slazak - "x" ?'
 
 
 # --- PDF download ----------------------------------------------------------------------------------------------

@@ -15,11 +15,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from bangkom.audit.services import record as audit
@@ -37,17 +34,10 @@ from bangkom.engine.hours import KURANG, MELEBIHI, format_jp, year_bounds, yearl
 from bangkom.learning.ledger import jp_rules_for
 from bangkom.learning.models import RECAP_ALPHABET, JpRecap, LearningRecord, RecordStatus
 from bangkom.org.models import Employee
+from bangkom.web.pdf import BrandedPdf
 
 DIGEST_VERSION = "bangkom-rekap-jp/1"
 CODE_LENGTH = 12  # characters of RECAP_ALPHABET, printed in groups of 4
-# DejaVu Sans (Debian's fonts-dejavu-core and most distributions) covers every Indonesian name; without it the
-# PDF falls back to the core Helvetica and replaces what Latin-1 cannot hold.
-FONT_DIRS: tuple[Path, ...] = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/usr/local/share/fonts"),
-)
 _RECORD_FIELDS = ("pk", "form_id", "title", "provider", "start_date", "end_date", "jp", "certificate_no")
 
 
@@ -176,26 +166,6 @@ def mask_nip(nip: str) -> str:
 # --- PDF --------------------------------------------------------------------------------------------------
 
 
-def _unicode_font() -> tuple[Path, Path] | None:
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    return None
-
-
-def latin1(text: str) -> str:
-    """Text the core fonts can draw: accents kept where Latin-1 has them, else stripped, else "?"."""
-    out = []
-    for ch in str(text).translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"', 0x2013: "-", 0x2014: "-"}):
-        if ord(ch) < 256:
-            out.append(ch)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(base if base and all(ord(c) < 256 for c in base) else "?")
-    return "".join(out)
-
-
 def _status_label(status: int) -> str:
     if status == KURANG:
         return _("Belum memenuhi batas minimal")
@@ -208,31 +178,12 @@ def _day(d: date) -> str:
     return d.strftime("%d-%m-%Y")
 
 
-class _RecapPdf(FPDF):
+class _RecapPdf(BrandedPdf):
     """A4 portrait with a footer carrying the code and the page number on every page."""
 
-    BRAND = (11, 93, 122)
-    MUTED = (90, 100, 115)
-
-    def __init__(self, *, code: str, unicode_font: tuple[Path, Path] | None) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, *, code: str) -> None:
+        super().__init__(orientation="P", margin=15, bottom=18)
         self.code = code
-        self.unicode = unicode_font is not None
-        if unicode_font is not None:
-            self.add_font("DejaVu", "", str(unicode_font[0]))
-            self.add_font("DejaVu", "B", str(unicode_font[1]))
-            self.face = "DejaVu"
-        else:
-            self.face = "Helvetica"
-        self.set_margins(15, 15, 15)
-        self.set_auto_page_break(auto=True, margin=18)
-
-    def t(self, text: Any) -> str:
-        return str(text) if self.unicode else latin1(str(text))
-
-    def font(self, size: float, *, bold: bool = False, color: tuple[int, int, int] = (29, 36, 48)) -> None:
-        self.set_font(self.face, "B" if bold else "", size)
-        self.set_text_color(*color)
 
     def footer(self) -> None:
         self.set_y(-13)
@@ -273,7 +224,7 @@ def recap_pdf(
     ledger = yearly_ledger(np.zeros(1, dtype=np.int64), np.array([recap.total_hundredths]), [etype], rules)
     minimum, maximum = int(ledger.minimum[0]), int(ledger.maximum[0])
 
-    pdf = _RecapPdf(code=recap.code, unicode_font=_unicode_font())
+    pdf = _RecapPdf(code=recap.code)
     pdf.set_compression(compress)
     title = _("Rekap Pengembangan Kompetensi Tahun %(year)s") % {"year": recap.year}
     pdf.set_title(pdf.t(title))

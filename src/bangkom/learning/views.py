@@ -45,6 +45,7 @@ from bangkom.learning.templatetags.jp import jp_display
 from bangkom.org.models import Agency, Employee
 from bangkom.org.selectors import employee_get, subordinates_of
 from bangkom.web.downloads import FORMATS, table_response
+from bangkom.web.paging import querystring_base
 
 PAGE_SIZE = 50
 MIX_COLOURS = {"70": "#2f6f4f", "20": "#3b6ea8", "10": "#c58a1a"}
@@ -54,14 +55,6 @@ def _year(request: HttpRequest) -> int:
     raw = request.GET.get("tahun", "")
     year = int(raw) if raw.isdigit() else timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
-def _querystring_base(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q.pop("page", None)
-    q.pop("format", None)
-    encoded = q.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _mix_label(code: str) -> str:
@@ -244,7 +237,7 @@ def verification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/verification.html",
-        {"page_obj": page, "q": q, "reject_form": RejectForm(), "querystring_base": _querystring_base(request)},
+        {"page_obj": page, "q": q, "reject_form": RejectForm(), "querystring_base": querystring_base(request)},
     )
 
 
@@ -451,7 +444,7 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "q": q,
             "unit_filter": unit_raw,
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
         },
     )
 

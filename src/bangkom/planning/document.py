@@ -15,14 +15,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bangkom.learning.recap import _unicode_font, latin1
 from bangkom.planning.models import Akpk, Need, NeedStatus
 from bangkom.planning.selectors import NeedAggregate, need_aggregates, need_list
+from bangkom.web.pdf import BrandedPdf
 
 
 @dataclass(frozen=True)
@@ -81,30 +80,12 @@ def _approval(doc: AkpkDocument) -> str:
 # --- PDF ------------------------------------------------------------------------------------------------------
 
 
-class _AkpkPdf(FPDF):
-    BRAND = (11, 93, 122)
-    MUTED = (90, 100, 115)
+class _AkpkPdf(BrandedPdf):
+    """A4 landscape; the footer names the instansi, the year and the page."""
 
     def __init__(self, footer_text: str) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
+        super().__init__(orientation="L", margin=12, bottom=15)
         self.footer_text = footer_text
-        fonts = _unicode_font()
-        self.unicode = fonts is not None
-        if fonts is not None:
-            self.add_font("DejaVu", "", str(fonts[0]))
-            self.add_font("DejaVu", "B", str(fonts[1]))
-            self.face = "DejaVu"
-        else:
-            self.face = "Helvetica"
-        self.set_margins(12, 12, 12)
-        self.set_auto_page_break(auto=True, margin=15)
-
-    def t(self, text: Any) -> str:
-        return str(text) if self.unicode else latin1(str(text))
-
-    def font(self, size: float, *, bold: bool = False, color: tuple[int, int, int] = (29, 36, 48)) -> None:
-        self.set_font(self.face, "B" if bold else "", size)
-        self.set_text_color(*color)
 
     def footer(self) -> None:
         self.set_y(-11)

@@ -31,6 +31,7 @@ from bangkom.learning.services import OutOfScope, RecordInvalid
 from bangkom.org.selectors import is_atasan_of
 from bangkom.planning.loading import PlanInput, plan_input
 from bangkom.planning.models import Akpk, AkpkStatus, PlanGap, PlanGapKind, PlanItem, PlanItemStatus, PlanRun
+from bangkom.planning.services import _add
 
 # Budgets of the curve, as multiples of the run's budget (1 is the run itself).
 CURVE_FACTORS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
@@ -77,10 +78,6 @@ NOTE_TEXT: dict[str, Any] = {
 def reason_text(kind: str, code: str) -> str:
     table = NEED_REASON_TEXT if kind == PlanGapKind.NEED else MINIMUM_REASON_TEXT
     return str(table.get(code, code))
-
-
-def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
-    errors.setdefault(key, []).append(message)
 
 
 def parse_rupiah(value: Any) -> int | None:

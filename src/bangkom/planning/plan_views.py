@@ -50,16 +50,10 @@ from bangkom.planning.plan_services import (
 )
 from bangkom.web.charts import bars_svg, line_svg
 from bangkom.web.downloads import FORMATS, table_response
+from bangkom.web.paging import querystring_base
 
 PAGE_SIZE = 50
 TABS = ("pegawai", "butir", "kebutuhan", "minimal")
-
-
-def querystring_base(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q.pop("page", None)
-    encoded = q.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _errors(request: HttpRequest, exc: RecordInvalid) -> None:

@@ -19,7 +19,8 @@ from bangkom.org.models import Agency
 from bangkom.planning.models import Akpk, NeedSource, NeedStatus
 from bangkom.planning.selectors import need_aggregates, need_counts
 from bangkom.planning.services import OutOfScope, RecordInvalid, akpk_create, akpk_gather_start
-from bangkom.web.downloads import FORMATS, table_response
+from bangkom.planning.views_needs import aggregates_download
+from bangkom.web.downloads import FORMATS
 
 
 def _admin_agencies(request: HttpRequest) -> list[Agency]:
@@ -45,24 +46,8 @@ def akpk_view(request: HttpRequest) -> HttpResponse:
     rows = need_aggregates(request.user, akpk, by_unit=by_unit) if akpk is not None else []
     fmt = request.GET.get("format", "")
     if akpk is not None and fmt in FORMATS:
-        header = ["competency_code", "competency_name", "employees", "needs", "mean_gap"]
-        if by_unit:
-            header = ["unit_code", "unit_name", *header]
-        return table_response(
-            f"akpk-{agency.code}-{akpk.year}{'' if by_unit else '-kompetensi'}",
-            header,
-            (
-                [
-                    *([r.unit_code, r.unit_name] if by_unit else []),
-                    r.competency_code,
-                    r.competency_name,
-                    r.employees,
-                    r.needs,
-                    "" if r.mean_gap is None else f"{r.mean_gap:.2f}",
-                ]
-                for r in rows
-            ),
-            fmt,
+        return aggregates_download(
+            f"akpk-{agency.code}-{akpk.year}{'' if by_unit else '-kompetensi'}", rows, by_unit, fmt
         )
     counts = need_counts(request.user, akpk) if akpk is not None else {"status": {}, "source": {}}
     return render(

@@ -41,17 +41,10 @@ from bangkom.planning.services import (
     offering_set_active,
 )
 from bangkom.web.downloads import FORMATS, table_response
+from bangkom.web.paging import querystring_base
 
 PAGE_SIZE = 50
 ACTIVE_FILTERS = {"ya": True, "tidak": False, "semua": None}
-
-
-def _querystring_base(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q.pop("page", None)
-    q.pop("format", None)
-    encoded = q.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _editable_agencies(user: Any) -> dict[str, Agency | None]:
@@ -166,7 +159,7 @@ def offering_list_view(request: HttpRequest) -> HttpResponse:
                 .values_list("pk", "code", "name")
             ],
             "can_create": bool(owners),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
         },
     )
 

@@ -24,6 +24,7 @@ from bangkom.planning.document import akpk_document, akpk_pdf, akpk_xlsx
 from bangkom.planning.forms import NeedProposeForm, NeedReviewForm, apply_errors
 from bangkom.planning.models import Akpk, AkpkStatus, NeedSource, NeedStatus
 from bangkom.planning.selectors import (
+    NeedAggregate,
     akpk_get,
     akpk_list,
     competencies_for,
@@ -47,6 +48,7 @@ from bangkom.planning.services import (
 )
 from bangkom.web.charts import bars_svg
 from bangkom.web.downloads import FORMATS, XLSX_TYPE, table_response
+from bangkom.web.paging import querystring_base
 
 PAGE_SIZE = 50
 CHART_BARS = 25  # the chart shows the largest; the table under it has every row
@@ -71,14 +73,6 @@ def _admin_akpk(request: HttpRequest, pk: int) -> Akpk:
     if akpk is None:
         raise Http404
     return akpk
-
-
-def _querystring_base(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q.pop("page", None)
-    q.pop("format", None)
-    encoded = q.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _list_url(akpk: Akpk) -> str:
@@ -168,7 +162,7 @@ def need_list_view(request: HttpRequest, pk: int) -> HttpResponse:
             "sources": NeedSource.choices,
             "statuses": NeedStatus.choices,
             "units": list(need_units(akpk).values_list("pk", "code", "name")),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
             "may_propose": may_propose,
             "is_admin": akpk.agency_id in roles.admin_agency_ids,
         },
@@ -301,6 +295,29 @@ def _bars(labels: list[str], counts: list[int], title: str, desc: str, chart_id:
     )
 
 
+def aggregates_download(basename: str, rows: list[NeedAggregate], by_unit: bool, fmt: str) -> HttpResponse:
+    """Aggregated needs (per competency, or per unit and competency) as CSV or XLSX."""
+    header = ["competency_code", "competency_name", "employees", "needs", "mean_gap"]
+    if by_unit:
+        header = ["unit_code", "unit_name", *header]
+    return table_response(
+        basename,
+        header,
+        (
+            [
+                *([r.unit_code, r.unit_name] if by_unit else []),
+                r.competency_code,
+                r.competency_name,
+                r.employees,
+                r.needs,
+                "" if r.mean_gap is None else f"{r.mean_gap:.2f}",
+            ]
+            for r in rows
+        ),
+        fmt,
+    )
+
+
 @login_required
 def need_aggregate_view(request: HttpRequest, pk: int) -> HttpResponse:
     akpk = _akpk(request, pk)
@@ -308,24 +325,8 @@ def need_aggregate_view(request: HttpRequest, pk: int) -> HttpResponse:
     rows = need_aggregates(request.user, akpk, by_unit=by_unit)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        header = ["competency_code", "competency_name", "employees", "needs", "mean_gap"]
-        if by_unit:
-            header = ["unit_code", "unit_name", *header]
-        return table_response(
-            f"kebutuhan-{akpk.agency.code}-{akpk.year}-{'unit' if by_unit else 'kompetensi'}",
-            header,
-            (
-                [
-                    *([r.unit_code, r.unit_name] if by_unit else []),
-                    r.competency_code,
-                    r.competency_name,
-                    r.employees,
-                    r.needs,
-                    "" if r.mean_gap is None else f"{r.mean_gap:.2f}",
-                ]
-                for r in rows
-            ),
-            fmt,
+        return aggregates_download(
+            f"kebutuhan-{akpk.agency.code}-{akpk.year}-{'unit' if by_unit else 'kompetensi'}", rows, by_unit, fmt
         )
     if by_unit:
         per_unit: dict[str, int] = {}

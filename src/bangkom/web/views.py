@@ -44,6 +44,7 @@ from bangkom.planning.plan_selectors import idp_items_to_decide, my_idp_items
 from bangkom.web.charts import bars_svg, heatmap_svg, radar_svg
 from bangkom.web.downloads import table_response
 from bangkom.web.forms import ImportForm
+from bangkom.web.paging import querystring_base
 from bangkom.web.selectors import admin_employee_count, agency_statistics
 from bangkom.web.services import start_import
 
@@ -53,13 +54,6 @@ NEXT_POSITIONS_LIMIT = 50  # a ranking is read from the top; search reaches the 
 
 def _page(request: HttpRequest, items: Any) -> Page:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring_base(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q.pop("page", None)
-    encoded = q.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 def _require_admin_instansi(request: HttpRequest) -> Roles:
@@ -144,7 +138,7 @@ def employee_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/employee_list.html",
-        {"page_obj": page, "q": q, "querystring_base": _querystring_base(request)},
+        {"page_obj": page, "q": q, "querystring_base": querystring_base(request)},
     )
 
 
@@ -159,7 +153,7 @@ def position_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/position_list.html",
-        {"page_obj": page, "q": q, "querystring_base": _querystring_base(request)},
+        {"page_obj": page, "q": q, "querystring_base": querystring_base(request)},
     )
 
 
@@ -277,7 +271,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "entity": entity,
             "entities": list(entities.items()),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
         },
     )
 
@@ -411,7 +405,7 @@ def mapping_drilldown(request: HttpRequest, unit_pk: int, competency_pk: int) ->
             "unit": unit,
             "competency": competency,
             "page_obj": _page(request, rows),
-            "querystring_base": _querystring_base(request),
+            "querystring_base": querystring_base(request),
         },
     )
 
