@@ -295,3 +295,53 @@ def test_planner_with_random_eligibility_within_half_percent_of_exact_milp(seed)
     # Eligibility actually bites, and every need it alone closes off says so.
     assert (got.need_reason == P.NOT_ELIGIBLE).any()
     assert np.all(got.need_assignment[got.need_reason == P.NOT_ELIGIBLE] == -1)
+
+
+# --- the planner's pieces: exact per-pegawai pricing, the bound ---------------------------------------------
+
+
+def _brute_per_pegawai(cand, emp, red, bonus):
+    """Each pegawai's best plan by enumeration: time cap, each need closed at most once, minimum bonus."""
+    import itertools
+
+    sf = P._shortfall(emp)
+    cap = np.asarray(emp.jp_cap, np.float64) / 100
+    best = np.zeros(emp.n)
+    for i in range(emp.n):
+        ks = np.flatnonzero(cand.employee == i).tolist()
+        assert len(ks) <= 14
+        for r in range(len(ks) + 1):
+            for combo in itertools.combinations(ks, r):
+                jp = float(cand.jp[list(combo)].sum())
+                if jp > cap[i] + 1e-9:
+                    continue
+                needs = [j for k in combo for j in cand.need[cand.ptr[k] : cand.ptr[k + 1]].tolist()]
+                if len(needs) != len(set(needs)):
+                    continue
+                best[i] = max(best[i], float(red[list(combo)].sum()) + bonus * min(jp, sf[i]))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_exact_pricing_matches_enumeration(seed):
+    """The per-pegawai values behind the bound are upper bounds of (here: equal to) each pegawai's best plan,
+    and the plans returned as columns are feasible for their pegawai."""
+    rng = np.random.default_rng(seed)
+    emp, needs, off, s = _instance(200 + seed, n=12, p=8, comps=3)
+    cand = P.candidates(emp, needs, off, s.budget)
+    keep = np.bincount(cand.employee, minlength=emp.n) <= 14
+    if not keep.all():
+        pytest.skip("a pegawai with too many candidates to enumerate")
+    bonus = P._minimum_bonus(s, cand)
+    red = cand.value - rng.random(len(cand.value)) * 3.0
+    dp = P._DpModel(cand, emp, bonus)
+    assert dp.usable
+    _, x, per = dp.solve(red)
+    cols, exact = P._exact_pricing(np.flatnonzero(x > 0.5), per, red, cand, emp, bonus)
+    brute = _brute_per_pegawai(cand, emp, red, bonus)
+    assert np.all(exact >= brute - 1e-6)
+    assert np.allclose(exact, brute, atol=1e-6)
+    # The columns: no need closed twice, time respected.
+    assert len(P._conflicts(cols, red, cand)) == 0
+    jp = np.bincount(cand.employee[cols], weights=cand.jp[cols], minlength=emp.n)
+    assert np.all(jp <= np.asarray(emp.jp_cap) / 100 + 1e-9)
