@@ -34,7 +34,7 @@ def _world(plan: Plan) -> None:
             status=NeedStatus.APPROVED,
         )
     off = Offering.objects.create(
-        title="Coaching", provider="P", form_id=19, jp=Decimal("4.5"), modality="offline", cost_per_participant=0
+        title="Coaching", provider="P", form_id=14, jp=Decimal("4.5"), modality="offline", cost_per_participant=0
     )
     for comp in (plan.m1, plan.m4):
         OfferingCompetency.objects.create(offering=off, competency=comp, level_increase=1)
@@ -113,7 +113,7 @@ def test_adopt_decide_and_link_through_the_api(plan: Plan) -> None:
     day = dt.date(plan.akpk.year, 3, 3)
     rec = LearningRecord.objects.create(
         employee=o.staf1,
-        form_id=19,
+        form_id=14,
         title="Coaching 1",
         provider="P",
         start_date=day,
@@ -123,7 +123,7 @@ def test_adopt_decide_and_link_through_the_api(plan: Plan) -> None:
     )
     other = LearningRecord.objects.create(
         employee=o.pegawai_b,
-        form_id=19,
+        form_id=14,
         title="Coaching B",
         provider="P",
         start_date=day,

@@ -39,7 +39,7 @@ def _setup(plan: Plan) -> None:
     )
     OfferingCompetency.objects.create(offering=off, competency=plan.m1, level_increase=2)
     coach = Offering.objects.create(
-        title="Coaching pimpinan", provider="Instansi", form_id=19, jp=Decimal("4"), modality="offline"
+        title="Coaching pimpinan", provider="Instansi", form_id=14, jp=Decimal("4"), modality="offline"
     )
     OfferingCompetency.objects.create(offering=coach, competency=plan.m4, level_increase=1)
 

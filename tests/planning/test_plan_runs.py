@@ -91,7 +91,7 @@ def test_run_stores_plan_reasons_summary_and_curve(plan: Plan) -> None:
     need(plan, o.kabid, plan.m1, 2, 3)
     need(plan, o.kepala, plan.t1, 1, 3)  # nothing in the catalogue raises T.1
     classical = offering("Pelatihan Kepemimpinan", 1, {plan.m1: 2}, cost_per_participant=6_000_000, seats=1)
-    coaching = offering("Coaching", 19, {plan.m4: 1}, jp=Decimal("4"), seats=None)
+    coaching = offering("Coaching", 14, {plan.m4: 1}, jp=Decimal("4"), seats=None)
     day = dt.date(2026, 3, 2)  # kabid already has his 20 JP this year: the minimum does not pull him first
     LearningRecord.objects.create(
         employee=o.kabid,
@@ -175,7 +175,7 @@ def test_adopt_then_atasan_decides_and_the_pegawai_links_a_record(plan: Plan) ->
     o = plan.org
     need(plan, o.staf1, plan.m1, 1, 2)
     need(plan, o.kasubag, plan.m4, 3, 4)
-    offering("Coaching", 19, {plan.m1: 1, plan.m4: 1}, jp=Decimal("4"))
+    offering("Coaching", 14, {plan.m1: 1, plan.m4: 1}, jp=Decimal("4"))
     run = start(plan, with_curve=False)
     admin = o.users["admin_a"]
 
@@ -207,7 +207,7 @@ def test_adopt_then_atasan_decides_and_the_pegawai_links_a_record(plan: Plan) ->
         day = dt.date(year, 5, 2)
         return LearningRecord.objects.create(
             employee=employee,
-            form_id=19,
+            form_id=14,
             title=title,
             provider="P",
             start_date=day,
@@ -243,7 +243,7 @@ def test_adopt_then_atasan_decides_and_the_pegawai_links_a_record(plan: Plan) ->
 def test_a_new_run_replaces_an_adopted_plan_nobody_decided(plan: Plan) -> None:
     o = plan.org
     need(plan, o.staf1, plan.m1, 1, 2)
-    offering("Coaching", 19, {plan.m1: 1}, jp=Decimal("4"))
+    offering("Coaching", 14, {plan.m1: 1}, jp=Decimal("4"))
     plan.akpk.status, plan.akpk.approved_at = AkpkStatus.APPROVED, dt.datetime.now(dt.UTC)
     plan.akpk.save()
     first, second = start(plan, with_curve=False), start(plan, with_curve=False)
@@ -259,7 +259,7 @@ def test_a_new_run_replaces_an_adopted_plan_nobody_decided(plan: Plan) -> None:
 
 def test_in_process_run_solves_without_a_job(plan: Plan) -> None:
     need(plan, plan.org.staf1, plan.m1, 1, 2)
-    offering("Coaching", 19, {plan.m1: 1}, jp=Decimal("4"))
+    offering("Coaching", 14, {plan.m1: 1}, jp=Decimal("4"))
     run = start(plan, with_curve=False, in_process=True)
     assert run.is_finished and run.job is None and not Job.objects.exists()
     assert run.items.get().employee == plan.org.staf1
