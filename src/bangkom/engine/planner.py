@@ -1162,36 +1162,34 @@ def _exact_pricing(sel: np.ndarray, per: np.ndarray, red: np.ndarray, cand: Cand
     branches (each blocks one) and keeping the larger value is still an upper bound of the pegawai's exact
     optimum, and exact once every branch is conflict-free. Up to `depth` levels; an unresolved branch keeps its
     relaxed value (an upper bound) and offers its plan without the lesser candidates as a column.
-    Returns the feasible plans (one per pegawai, as candidates) and the per-pegawai upper values.
+    Returns the feasible plans (as candidates, one plan per pegawai) and the per-pegawai upper values.
     """
     per = per.copy()
     o, lo, hi = _first_conflict(cand.employee[sel], sel, red[sel], cand)
     if not len(o):
         return sel, per
+    k = len(cand.value)
     emp_start = np.searchsorted(cand.employee, np.arange(emp.n + 1))
     conflicted = np.zeros(emp.n, dtype=bool)
     conflicted[o] = True
     keep = sel[~conflicted[cand.employee[sel]]]
     best_val = np.full(emp.n, -np.inf)  # best conflict-free plan per conflicted pegawai
-    best_plan: dict[int, np.ndarray] = {}
+    best_at = np.full(emp.n, -1)  # which of `found` holds it
+    found: list[tuple[np.ndarray, np.ndarray]] = []  # (pegawai, candidates) of plans met, per level
     bound = np.full(emp.n, -np.inf)  # max over unresolved branches' relaxed values
-    # Branch nodes: pegawai, blocked candidates (CSR over nodes).
+    # Branch nodes: their pegawai and blocked candidates (one row per node).
     node_emp = np.repeat(o, 2)
-    blk = [np.stack([lo, hi], axis=1).ravel()[:, None]]  # one blocked candidate per node for now
-    blocked = blk[0]
+    blocked = np.stack([lo, hi], axis=1).ravel()[:, None]
     for level in range(depth):
         n_nodes = len(node_emp)
         lens = emp_start[node_emp + 1] - emp_start[node_emp]
         owner = np.repeat(np.arange(n_nodes), lens)
         idx = np.repeat(emp_start[node_emp], lens) + (
             np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
-        ok = np.ones(len(idx), dtype=bool)
-        k = len(cand.value)
         bk = (np.arange(n_nodes)[:, None] * k + blocked).ravel()
-        ok &= ~np.isin(owner * k + idx, bk)
+        ok = ~np.isin(owner * k + idx, bk)
         owner, idx = owner[ok], idx[ok]
-        dpm = _DpModel(cand, emp, bonus, idx, owner=owner)
-        _, xs, val = dpm.solve(red[idx])
+        _, xs, val = _DpModel(cand, emp, bonus, idx, owner=owner).solve(red[idx])
         if len(val) < n_nodes:
             val = np.concatenate([val, np.zeros(n_nodes - len(val))])
         chosen = xs > 0.5
@@ -1199,36 +1197,53 @@ def _exact_pricing(sel: np.ndarray, per: np.ndarray, red: np.ndarray, cand: Cand
         co, clo, chi = _first_conflict(s_owner, s_item, red[s_item], cand)
         bad = np.zeros(n_nodes, dtype=bool)
         bad[co] = True
-        # Conflict-free nodes: feasible plans, exact values of their branch.
+        last = level == depth - 1 or not len(co)
+        # Conflict-free nodes: feasible plans, exact values of their branch; the best per pegawai is kept.
         good = np.flatnonzero(~bad)
-        ge = node_emp[good]
-        better = val[good] > best_val[ge]
-        for nd_, e_ in zip(good[better].tolist(), ge[better].tolist(), strict=True):
-            if val[nd_] > best_val[e_]:
-                best_val[e_] = val[nd_]
-                best_plan[e_] = s_item[s_owner == nd_]
-        if level == depth - 1 or not len(co):
-            # Unresolved: relaxed value as the bound; plan without its lesser candidates as a fallback.
+        if len(good):
+            by = good[np.lexsort((-val[good], node_emp[good]))]
+            top = by[np.r_[True, node_emp[by][1:] != node_emp[by][:-1]]]
+            te = node_emp[top]
+            up = val[top] > best_val[te]
+            top, te = top[up], te[up]
+            if len(top):
+                is_top = np.zeros(n_nodes, dtype=bool)
+                is_top[top] = True
+                pick = is_top[s_owner]
+                found.append((node_emp[s_owner[pick]], s_item[pick]))
+                best_val[te] = val[top]
+                best_at[te] = len(found) - 1
+        if last:
+            # Unresolved: the relaxed value stays in the bound; for a pegawai with no conflict-free plan, its
+            # best unresolved plan without the lesser candidates becomes the column.
             np.maximum.at(bound, node_emp[co], val[co])
-            for nd_ in co.tolist():
-                e_ = int(node_emp[nd_])
-                if e_ not in best_plan:
-                    its = s_item[s_owner == nd_]
-                    lose = _first_conflict(np.zeros(len(its), np.int64), its, red[its], cand)[1]
-                    while len(lose):
-                        its = its[its != lose[0]]
-                        lose = _first_conflict(np.zeros(len(its), np.int64), its, red[its], cand)[1]
-                    best_plan[e_] = its
+            need_fb = co[best_at[node_emp[co]] < 0]
+            if len(need_fb):
+                by = need_fb[np.lexsort((-val[need_fb], node_emp[need_fb]))]
+                top = by[np.r_[True, node_emp[by][1:] != node_emp[by][:-1]]]
+                is_top = np.zeros(n_nodes, dtype=bool)
+                is_top[top] = True
+                pick = is_top[s_owner]
+                f_own, f_item = s_owner[pick], s_item[pick]
+                while True:
+                    _, f_lo, _ = _first_conflict(f_own, f_item, red[f_item], cand)
+                    if not len(f_lo):
+                        break
+                    drop = np.isin(f_item, f_lo)
+                    f_own, f_item = f_own[~drop], f_item[~drop]
+                found.append((node_emp[f_own], f_item))
+                best_at[node_emp[top]] = len(found) - 1
             break
         # Branch again: each conflicted node into two, each blocking one more candidate.
-        parent_blocked = blocked[co]
         node_emp = np.repeat(node_emp[co], 2)
         extra = np.stack([clo, chi], axis=1).ravel()[:, None]
-        blocked = np.concatenate([np.repeat(parent_blocked, 2, axis=0), extra], axis=1)
+        blocked = np.concatenate([np.repeat(blocked[co], 2, axis=0), extra], axis=1)
     res = np.flatnonzero(conflicted)
     per[res] = np.maximum(best_val[res], bound[res])
-    plans = [best_plan[e] for e in res.tolist() if e in best_plan]
-    return np.concatenate([keep, *plans]) if plans else keep, per
+    plans = [keep]
+    for f, (fe, fi) in enumerate(found):
+        plans.append(fi[best_at[fe] == f])
+    return np.concatenate(plans), per
 
 
 def _dp_primal(
@@ -1424,10 +1439,14 @@ class _Master:
         basis.valid = True
         self.h.setBasis(basis)
 
-    def solve(self) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray]:
+    def solve(self, seconds: float = np.inf) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray, np.ndarray]:
         """LP value, column values (z, in order added), and the prices: budget (per rupiah), seats [p],
-        mix [3], per pegawai [n]."""
+        mix [3], per pegawai [n]. Stopped after `seconds`, the primal simplex still has a feasible point and
+        prices (any prices give a valid bound), and the next solve continues from there."""
+        self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
         self.h.run()
+        _log.debug("  master: %s, run time %.2f s, %d simplex iterations", self.h.getModelStatus(),
+                   self.h.getRunTime(), self.h.getInfo().simplex_iteration_count)
         sol = self.h.getSolution()
         z = np.asarray(sol.col_value)[6:]
         y = np.asarray(sol.row_dual)
@@ -1502,7 +1521,8 @@ def _column_generation(
         bound_seen(b)
         added = master.add(cols)
         t_lp = time.perf_counter()
-        lp, z, lam, mu, pi, _ = master.solve()
+        # A large master gets at most a third of the time left, so that pricing and plans get their turn.
+        lp, z, lam, mu, pi, _ = master.solve(max(1.0, (deadline - time.perf_counter()) / 3))
         t_lp = time.perf_counter() - t_lp
         base = cand.value - master.mix_coef @ pi
         rnd = master.round(z)
