@@ -967,17 +967,29 @@ class _DpModel:
         self.n = len(cap_h)
         self.bonus = bonus
         self.sf = sf
-        order = np.lexsort((c_primary, c_emp))
+        w_all = jp_h // 100 // self.unit
+        order = np.lexsort((w_all, c_primary, c_emp))
         self.order = order
         e = c_emp[order]
         g = c_primary[order]
-        self.w = (jp_h[order] // 100 // self.unit).astype(np.int64)
+        self.w = w_all[order].astype(np.int64)
         self.emp = e
         new_emp = np.ones(len(e), dtype=bool)
         new_emp[1:] = e[1:] != e[:-1]
         new_group = new_emp.copy()
         new_group[1:] |= g[1:] != g[:-1]
         gid = np.cumsum(new_group) - 1
+        # Runs of equal time within a group (items sorted by time there), for the dominance test in solve().
+        new_run = new_group.copy()
+        new_run[1:] |= self.w[1:] != self.w[:-1]
+        self.run_start = np.flatnonzero(new_run)
+        self.run_id = np.cumsum(new_run) - 1
+        run_group = gid[self.run_start]
+        self.run_same_group = np.zeros(len(self.run_start), dtype=bool)
+        self.run_same_group[1:] = run_group[1:] == run_group[:-1]
+        self.run_group = run_group
+        # Each JP more can earn at most the minimum bonus, and only for a pegawai below the minimum.
+        self.per_w = np.where(self.sf[e] > 0, bonus * self.unit, 0.0)
         # Group slot within the pegawai, item slot within the group.
         emp_first_group = np.maximum.accumulate(np.where(new_emp, gid, 0))
         self.gslot = gid - emp_first_group
@@ -1004,13 +1016,35 @@ class _DpModel:
         f = np.full((n, width), -np.inf)
         f[:, 0] = 0.0
         choice = np.full((max(self.n_groups, 1), n, width), -1, dtype=np.int32)
+        # An item whose reduced value plus all the minimum bonus its JP could earn is not positive never
+        # improves a plan (dropping it loses nothing): the table skips it, which at settled prices is most.
+        sf_item = self.sf[self.emp]
+        useful = r + self.bonus * np.minimum(self.unit * self.w, sf_item) > 0
+        # Within a group (at most one item taken), item B is dominated by an item A taking no more time whose
+        # reduced value is higher by at least what B's extra JP could earn towards the minimum: swapping B
+        # for A changes the value by at least (r_A + per_w w_A) - (r_B + per_w w_B) >= 0 and frees time, so
+        # some optimal plan avoids B. key = r + per_w * w, compared with the best key among items of the
+        # same group with less time (or the same time and a higher key).
+        if len(r):
+            key = r + self.per_w * self.w
+            run_max = np.maximum.reduceat(key, self.run_start)
+            big = 4.0 * (float(np.abs(run_max).max()) + 1.0)
+            shifted = run_max + big * self.run_group
+            upto = np.maximum.accumulate(shifted) - big * self.run_group
+            prev = np.full(len(run_max), -np.inf)
+            prev[1:] = np.where(self.run_same_group[1:], upto[:-1], -np.inf)
+            dominated = (key < run_max[self.run_id]) | (prev[self.run_id] >= key)
+            useful &= ~dominated
         cur_g = -1
         g_f = f
-        for gs, items in self.buckets:
+        for gs, all_items in self.buckets:
+            items = all_items[useful[all_items]]
             if gs != cur_g:
                 f = g_f if cur_g >= 0 else f
                 g_f = f.copy()
                 cur_g = gs
+            if not len(items):
+                continue
             rows = self.emp[items]
             shift = cols[None, :] - self.w[items][:, None]
             ok = shift >= 0
