@@ -1,7 +1,8 @@
 """Budget-optimal development plan (AKPK): who takes which offering, within budget, seats and time.
 
-Pure NumPy + dataclasses; HiGHS (highspy) only for the exact/time-limited MILP used as a reference. No Django
-(DESIGN.md: engine/ is computation on arrays), so the planning job, the tests and the benchmark share one rule.
+Pure NumPy + dataclasses; HiGHS (highspy) for the planner's master LP and for the exact/time-limited MILP used
+as a reference. No Django (DESIGN.md: engine/ is computation on arrays), so the planning job, the tests and
+the benchmark share one rule.
 
 Model (documented choice; every solver here solves exactly this one):
 - A *candidate* is a pair (pegawai i, offering o) where o raises a competency in which i has a need.
@@ -17,17 +18,36 @@ Model (documented choice; every solver here solves exactly this one):
   target split costs `mix_penalty`.
 - objective = value + minimum_bonus * JP-towards-minimum - mix_penalty * sum_k |JP_k - target_k * JP|.
 
-The planner (`plan`) relaxes the few coupling rows (budget, seats, mix) with Lagrange multipliers. What is
-left splits per pegawai (a multiple-choice knapsack on their time, each candidate kept only in the group of
-its largest need, which only enlarges the feasible set); its LP value, found by a 1-D convex search per
-pegawai, gives a valid upper bound, and with whole-JP offerings a DP over JP gives the integer value (a
-tighter bound). A lazy greedy in order of the Lagrangian-reduced values plus the minimum bonus still missing
-(always respecting every constraint) builds the plans, and a final fill adds whatever still fits. The budget
-price starts by geometric bisection, seat prices at a clearing estimate; then every row's price moves by its
-own relative violation (a subgradient method with per-row steps, shrinking as 1/sqrt(t)). The best plan and
-the lowest bound are returned with their gap. Instances of up to `exact_below` candidates have a real
-integrality gap no relaxation closes, so there HiGHS finishes the job, warm-started, within the time left.
-With millions of candidates the repair only looks at the 3 best offerings per need (the bound sees all).
+The planner (`plan`) is a Dantzig-Wolfe decomposition solved by column generation. A *column* is one
+pegawai's own plan (within their time, each need closed at most once), valued with its minimum bonus.
+- Pricing: at given prices every pegawai's best plan, exactly, in integers. A DP over time (whole JP, in units of
+  the gcd of the offerings' JP) over the groups of their candidates by primary need (a multiple-choice
+  knapsack; items that cannot help or are dominated within their group are skipped) solves the relaxation
+  where a candidate only counts against its primary need; where that plan closes a secondary need twice, both
+  branches (either candidate left out) are solved again, up to 4 levels (an unresolved branch keeps its
+  relaxed value, still an upper bound).
+- Master: an LP in HiGHS (primal simplex, warm-started as columns arrive; its first basis is the seed plan)
+  chooses among the columns found, with the coupling rows: budget, seats of each limited offering, and the
+  70-20-10 mix rows with deviation variables as in the MILP. Its duals are the next prices, smoothed towards
+  the prices of the best bound so far (alpha 0.5); only columns that improve it at its prices enter.
+- Bound (why it is valid): for any budget price lam >= 0, seat prices mu >= 0 and mix prices |pi_c| <=
+  mix_penalty, every feasible plan has objective <= sum over pegawai of max over *their* feasible plans of
+  (value + bonus - lam cost - mu seats used - pi . mix JP) + lam budget + mu . seats, because a feasible plan
+  is feasible for each pegawai, lam (budget - cost) and mu (seats - used) are >= 0, and -mix_penalty
+  sum_c |z_c| <= -pi . z when |pi_c| <= mix_penalty. Pricing computes each max exactly or over-estimates it,
+  so every round gives an upper bound; the lowest is reported (tests check it against the exact MILP).
+- Plans: a basic solution of the master has at most as many pegawai split between columns as there are
+  coupling rows, so each pegawai takes their heaviest column; over-full offerings keep the participants who
+  lose most without them, an overspent budget drops the least value per rupiah first; a lazy greedy at the
+  master's prices fills what is left, and a last fill by plain value what the best plan still leaves.
+- Start: a first budget price by geometric bisection on the LP relaxation (on every 10th pegawai beyond
+  20,000), seat prices at a clearing estimate; the lazy greedy at those prices, over the 2 best offerings per
+  need, seeds the master. The master LP gets at most a third of the time left per round (stopped early it
+  still gives a feasible point and prices).
+Instances whose JP are not whole (or a cap above 400 JP) use the earlier method: the LP relaxation of the
+same per-pegawai knapsacks by a 1-D convex search, prices by a subgradient method, plans by a lazy greedy on
+reduced values. Instances of up to `exact_below` candidates have a real integrality gap no relaxation
+closes, so there HiGHS finishes the job, warm-started, within the time left.
 `greedy_plan` (value per rupiah) and `milp_plan` (the full model in HiGHS, time-limited) are the baselines.
 HiGHS checks its time limit only between phases: on 10,000 pegawai it was seen minutes past the limit.
 
@@ -1203,6 +1223,7 @@ def _exact_pricing(sel: np.ndarray, per: np.ndarray, red: np.ndarray, cand: Cand
     if not len(o):
         return sel, per
     k = len(cand.value)
+    sf = _shortfall(emp)
     emp_start = np.searchsorted(cand.employee, np.arange(emp.n + 1))
     conflicted = np.zeros(emp.n, dtype=bool)
     conflicted[o] = True
@@ -1220,6 +1241,9 @@ def _exact_pricing(sel: np.ndarray, per: np.ndarray, red: np.ndarray, cand: Cand
         owner = np.repeat(np.arange(n_nodes), lens)
         idx = np.repeat(emp_start[node_emp], lens) + (
             np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+        # Items that cannot help (see _DpModel.solve) are left out before the blocked ones are looked up.
+        ok = red[idx] + bonus * np.minimum(cand.jp[idx], sf[cand.employee[idx]]) > 0
+        owner, idx = owner[ok], idx[ok]
         bk = (np.arange(n_nodes)[:, None] * k + blocked).ravel()
         ok = ~np.isin(owner * k + idx, bk)
         owner, idx = owner[ok], idx[ok]
@@ -1541,6 +1565,7 @@ def _column_generation(
     q_lam, q_mu, q_pi = c_lam, c_mu, c_pi
     best_b = np.inf
     it = idle = 0
+    t_rest = 0.0  # time of the last plan (rounding, repair, fill)
     while True:
         t_it = time.perf_counter()
         red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
@@ -1555,8 +1580,9 @@ def _column_generation(
         bound_seen(b)
         added = master.add(cols)
         t_lp = time.perf_counter()
-        # A large master gets at most a third of the time left, so that pricing and plans get their turn.
-        lp, z, lam, mu, pi, _ = master.solve(max(1.0, (deadline - time.perf_counter()) / 3))
+        # A large master gets at most half the time left, and never the time the plan after it needs.
+        left = deadline - time.perf_counter()
+        lp, z, lam, mu, pi, _ = master.solve(max(1.0, min(left / 2, left - 1.3 * t_rest - 0.5)))
         t_lp = time.perf_counter() - t_lp
         base = cand.value - master.mix_coef @ pi
         rnd = master.round(z)
@@ -1565,7 +1591,8 @@ def _column_generation(
         filled = _greedy_dynamic(fill_base, cand, emp, off, budget, bonus, start=rnd,
                                  allowed=_fits(rnd, fill_base, cand, emp, off, budget, bonus))
         obj = consider(filled)
-        _log.debug("  dp %.2f pricing %.2f lp %.2f rest %.2f", t_dp, t_pr, t_lp, time.perf_counter() - t_it)
+        t_rest = time.perf_counter() - t_it - t_pr - t_lp
+        _log.debug("  dp %.2f pricing %.2f lp %.2f plan %.2f", t_dp, t_pr, t_lp, t_rest)
         q_lam = alpha * c_lam + (1 - alpha) * lam
         q_mu = alpha * c_mu + (1 - alpha) * mu
         q_pi = alpha * c_pi + (1 - alpha) * pi
@@ -1579,7 +1606,8 @@ def _column_generation(
         # no more columns close), when pricing finds nothing new, or before the time runs out.
         if best_b - obj <= tol or best_b - lp <= 0.1 * tol or idle >= 2 or it >= settings.iterations:
             break
-        if time.perf_counter() + 1.5 * spent > deadline:
+        # Another round needs its pricing, a little master LP and its plan.
+        if time.perf_counter() + 1.2 * (t_pr + t_rest) + min(t_lp, 2.0) > deadline:
             break
     return red
 
