@@ -102,11 +102,11 @@ def _brute_force(me: M.Mentees, mo: M.Mentors, s: M.MatchSettings) -> tuple[int,
 def _random_instance(seed: int, n: int, k: int, comps: int = 4, groups: int = 2):
     rng = np.random.default_rng(seed)
     gaps = [
-        [(int(c), int(rng.integers(0, 4))) for c in rng.choice(comps, int(rng.integers(0, 3)), replace=False)]
+        [(int(c), int(rng.integers(0, 4))) for c in rng.choice(comps, int(rng.integers(0, 4)), replace=False)]
         for _ in range(n)
     ]
     levels = [
-        [(int(c), int(rng.integers(1, 6))) for c in rng.choice(comps, int(rng.integers(1, 4)), replace=False)]
+        [(int(c), int(rng.integers(2, 6))) for c in rng.choice(comps, int(rng.integers(1, 4)), replace=False)]
         for _ in range(k)
     ]
     me = _mentees(
@@ -119,7 +119,7 @@ def _random_instance(seed: int, n: int, k: int, comps: int = 4, groups: int = 2)
     )
     mo = _mentors(
         levels,
-        capacity=rng.integers(0, 3, k),
+        capacity=rng.choice([0, 1, 1, 2], k),
         location=rng.integers(0, groups, k),
         instansi=rng.integers(0, groups, k),
         unit=rng.integers(0, groups, k),
@@ -132,9 +132,9 @@ def _random_settings(seed: int, **overrides) -> M.MatchSettings:
     rng = np.random.default_rng(seed + 7)
     kw = {
         "min_level": int(rng.integers(2, 5)),
-        "require_same_location": bool(rng.random() < 0.3),
-        "require_same_instansi": bool(rng.random() < 0.5),
-        "unit_rule": str(rng.choice(["any", "within", "across"])),
+        "require_same_location": bool(rng.random() < 0.2),
+        "require_same_instansi": bool(rng.random() < 0.3),
+        "unit_rule": str(rng.choice(["any", "any", "within", "across"])),
         "allow_direct_atasan": bool(rng.random() < 0.5),
         "seniority_weight": float(rng.choice([0.0, 0.2, 1.0])),
         "same_location_bonus": float(rng.choice([0.0, 2.0, 15.0])),
@@ -254,6 +254,19 @@ def test_match_first_prefers_more_matches_over_more_fit():
     assert fit_only.n_matched == 1
 
 
+@pytest.mark.parametrize("match_first", [True, False])
+def test_greedy_can_be_worse_than_the_flow(match_first):
+    # A-X 34, A-Y 32, B-X 24: greedy takes A-X and leaves B out; the flow serves both (56)
+    me = _mentees([[(0, 3)], [(1, 2)]])
+    mo = _mentors([[(0, 5), (1, 5)], [(0, 5)]], capacity=[1, 1], seniority=[10, 0])
+    s = M.MatchSettings(match_first=match_first)
+    g, f = M.greedy_matching(me, mo, s), M.match(me, mo, s)
+    assert (g.mentor.tolist(), g.total_fit) == ([0, -1], pytest.approx(34))
+    assert (f.mentor.tolist(), f.total_fit) == ([1, 0], pytest.approx(56))
+    assert M.check_matching(g, me, mo, s) == [] and M.check_matching(f, me, mo, s) == []
+    assert g.reason.tolist() == [M.MATCHED, M.CAPACITY]
+
+
 def test_max_candidates_keeps_the_best():
     me = _mentees([[(0, 1)]])
     mo = _mentors([[(0, 5)]] * 4, capacity=[1] * 4, seniority=[1, 9, 5, 9])
@@ -289,8 +302,8 @@ def test_empty_inputs():
 @pytest.mark.parametrize("seed", range(40))
 def test_flow_equals_brute_force(seed):
     rng = np.random.default_rng(seed)
-    n, k = int(rng.integers(1, 7)), int(rng.integers(1, 4))
-    me, mo = _random_instance(seed, n, k)
+    n, k = int(rng.integers(2, 7)), int(rng.integers(2, 4))
+    me, mo = _random_instance(seed, n, k, comps=3)
     s = _random_settings(seed, match_first=bool(seed % 4))
     best_matched, best_units = _brute_force(me, mo, s)
     r = M.match(me, mo, s)
