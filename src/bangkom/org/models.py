@@ -64,6 +64,13 @@ class Unit(models.Model):
         related_name="children",
         verbose_name=_("induk"),
     )
+    location = models.CharField(
+        _("lokasi kantor"),
+        max_length=255,
+        blank=True,
+        default="",
+        help_text=_("Kota/kabupaten kantor unit ini; kosong: sama dengan unit induknya."),
+    )
 
     class Meta:
         verbose_name = _("unit kerja")

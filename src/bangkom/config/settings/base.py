@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "bangkom.learning",
     "bangkom.evaluation",
     "bangkom.planning",
+    "bangkom.mentoring",
     "bangkom.audit",
     "bangkom.jobs",
     "bangkom.interchange",
