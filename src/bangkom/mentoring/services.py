@@ -14,6 +14,7 @@ form the mentee has in the month. A session past the cap is confirmed with 0 JP,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -284,7 +285,7 @@ def location_of(unit_id: int | None) -> str:
     return location_map({pk: (parent, loc) for pk, parent, loc in rows}).get(unit_id, "")
 
 
-def location_map(units: dict[int, tuple[int | None, str]]) -> dict[int, str]:
+def location_map(units: Mapping[int, tuple[int | None, str]]) -> dict[int, str]:
     """unit id -> location: its own, else the nearest ancestor's, else "" (the instansi as a whole)."""
     out: dict[int, str] = {}
     for unit in units:
@@ -593,3 +594,16 @@ def session_cancel(*, actor: Any, session: Session) -> Session:
         agency_id=session.pairing.programme.agency_id,
     )
     return session
+
+
+def matching_start(*, actor: Any, programme: Programme, lang: str = "id") -> Any:
+    """Start the matching proposal as a background job ("mentoring_match"); returns the Job."""
+    from bangkom.jobs.services import submit_job
+
+    _require_admin(actor, programme)
+    return submit_job(
+        kind="mentoring_match",
+        params={"programme_id": programme.pk, "lang": lang},
+        user=actor,
+        agency_id=programme.agency_id,
+    )
