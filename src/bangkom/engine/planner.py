@@ -1405,8 +1405,11 @@ class _Master:
         self.seen: set[bytes] = set()
         self.duals: tuple[float, np.ndarray, np.ndarray, np.ndarray] | None = None
 
-    def add(self, sel: np.ndarray) -> int:
-        """Add the plans of a selection (feasible per pegawai) as one column per pegawai; returns how many."""
+    def add(self, sel: np.ndarray, most: int | None = None) -> int:
+        """Add the plans of a selection (feasible per pegawai) as one column per pegawai; returns how many.
+
+        most: only that many, those of largest reduced cost (partial pricing: on a large master, fewer
+        entering columns per round keep each re-solve short)."""
         cand = self.cand
         if not len(sel):
             return 0
@@ -1438,6 +1441,8 @@ class _Master:
             rc = (value - lam * self.b_scale * cost - np.add.reduceat(mu[cand.offering[items]], ptr[:-1])
                   - mix @ pi - sigma[col_e])
             good = rc > 1e-9 * np.maximum(np.abs(value), 1.0)
+            if most is not None and int(good.sum()) > most:
+                good &= rc >= np.partition(rc, len(rc) - most)[len(rc) - most]
             if not good.all():
                 parts = [pt for pt, g in zip(parts, good.tolist(), strict=True) if g]
                 keys = [kk for kk, g in zip(keys, good.tolist(), strict=True) if g]
@@ -1563,6 +1568,9 @@ def _column_generation(
     alpha = 0.5
     c_lam, c_mu, c_pi = lam, mu.copy(), np.zeros(3)  # stability centre: the prices of the best bound
     q_lam, q_mu, q_pi = c_lam, c_mu, c_pi
+    # With millions of candidates the branching costs more than the few hundredths of a percent of bound it
+    # gains: there the relaxed values stay in the bound and the columns drop the lesser candidate instead.
+    branch = len(cand.value) <= 2_000_000
     best_b = np.inf
     it = idle = 0
     t_rest = 0.0  # time of the last plan (rounding, repair, fill)
@@ -1571,7 +1579,11 @@ def _column_generation(
         red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
         _, xd, per = dp.solve(red)
         t_dp = time.perf_counter() - t_it
-        cols, per = _exact_pricing(np.flatnonzero(xd > 0.5), per, red, cand, emp, bonus)
+        sel = np.flatnonzero(xd > 0.5)
+        if branch:
+            cols, per = _exact_pricing(sel, per, red, cand, emp, bonus)
+        else:
+            cols = np.setdiff1d(sel, _conflicts(sel, red, cand))
         t_pr = time.perf_counter() - t_it
         b = float(per.sum()) + q_lam * budget + float(q_mu @ seat_cap)
         if b < best_b:
