@@ -1792,7 +1792,9 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         seed = primal(red0 if lam == 0 else cand.value - lam * cand.cost - mu[cand.offering], lam, mu, False)
         consider(seed)
         _log.debug("seed plan in %.2f s", time.perf_counter() - t0)
-        red = _column_generation(cand, emp, off, settings, bonus, dp, lam, mu, deadline, consider, t0,
+        # The rounds stop a little before the limit: the last fill and the result assembly still follow.
+        cg_deadline = deadline - max(0.2, 0.03 * settings.time_limit)
+        red = _column_generation(cand, emp, off, settings, bonus, dp, lam, mu, cg_deadline, consider, t0,
                                  bound_seen, [seed])
         iterations = 0
         fresh = True
@@ -1825,7 +1827,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
     # 3) The last prices get their plan too; for huge instances the integer bound once, if time allows.
     if not fresh and (best_obj == -np.inf or time.perf_counter() + primal_cost() <= deadline):
         consider(primal(red, lam, mu, not huge and time.perf_counter() + 3 * clock["lagrangian"] <= deadline))
-    if huge and use_dp and time.perf_counter() + 8 * clock["lagrangian"] <= deadline:
+    if huge and use_dp and not generate and time.perf_counter() + 8 * clock["lagrangian"] <= deadline:
         val, _, _ = dp.solve(red)
         best_bound = min(best_bound, val + lam * budget + float(mu @ seat_cap))
     # Whatever capacity the best plan leaves, by plain value, over every candidate that still fits (found
