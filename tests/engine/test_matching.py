@@ -360,3 +360,14 @@ def test_capacities_hold_pairs_eligible_and_greedy_never_better(seed, n, k, matc
         assert (greedy.n_matched, greedy.total_fit) <= (flow.n_matched, flow.total_fit + 1e-9)
     else:
         assert greedy.total_fit <= flow.total_fit + 1e-9
+
+
+def test_caller_candidates_across_groups_are_solved_as_one_flow():
+    # candidates built without the instansi rule, solved under settings that have it: one flow, still optimal
+    me, mo = _random_instance(5, 10, 4, comps=3, groups=2)
+    loose = M.MatchSettings(require_same_instansi=False, min_level=2)
+    cands = M.candidate_pairs(me, mo, loose)
+    strict = M.MatchSettings(require_same_instansi=True, min_level=2)
+    r = M.match(me, mo, strict, candidates=cands)
+    assert r.n_matched == M.match(me, mo, loose).n_matched
+    assert np.all(np.bincount(r.mentor[r.mentor >= 0], minlength=mo.k) <= mo.capacity)

@@ -491,45 +491,77 @@ def _result(
     )
 
 
+def _solve_flow(
+    pi: np.ndarray, pj: np.ndarray, units: np.ndarray, capacity: np.ndarray, match_first: bool
+) -> np.ndarray:
+    """One min-cost flow on local indexes (mentees 0..a-1 in pi, mentors 0..b-1 in pj): which pairs are used."""
+    from ortools.graph.python import min_cost_flow
+
+    a, b = int(pi.max()) + 1, len(capacity)
+    # nodes: 0 source, 1..a mentees, a+1..a+b mentors, a+b+1 sink; arcs: source->mentee, pairs, mentor->sink
+    src, sink = 0, a + b + 1
+    caps = np.minimum(capacity.astype(np.int64), np.iinfo(np.int32).max)
+    tails = np.concatenate([np.zeros(a, np.int64), pi + 1, np.arange(a + 1, a + b + 1, dtype=np.int64)])
+    heads = np.concatenate([np.arange(1, a + 1, dtype=np.int64), pj + a + 1, np.full(b, sink, np.int64)])
+    capac = np.concatenate([np.ones(a + len(pi), np.int64), caps])
+    costs = np.concatenate([np.zeros(a, np.int64), -units, np.zeros(b, np.int64)])
+    if not match_first:  # bypass: the flow may leave any mentee out at no cost
+        tails, heads, capac, costs = np.r_[tails, src], np.r_[heads, sink], np.r_[capac, a], np.r_[costs, 0]
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capac, costs)
+    flow.set_node_supply(src, a)
+    flow.set_node_supply(sink, -a)
+    status = flow.solve_max_flow_with_min_cost() if match_first else flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min cost flow failed: status {status}")
+    return np.asarray(flow.flows(np.arange(a, a + len(pi), dtype=np.int64))) > 0
+
+
 def match(
     mentees: Mentees, mentors: Mentors, settings: MatchSettings, *, candidates: Candidates | None = None
 ) -> Matching:
     """Optimal matching by min-cost flow (OR-Tools): most mentees matched first (`match_first`), then most fit.
 
+    With a hard rule (same instansi / location) the pairs never cross groups, so each group is its own
+    independent flow: solved one after the other they take about two thirds of the time of one big flow
+    (measured at 100,000 x 20,000), and the union of optimal group matchings is optimal.
     `candidates` lets a caller reuse `candidate_pairs` (the benchmark times the two steps apart).
     """
-    from ortools.graph.python import min_cost_flow
-
     cands = candidate_pairs(mentees, mentors, settings) if candidates is None else candidates
     n, k = mentees.n, mentors.k
     assigned = np.full(n, -1, dtype=np.int64)
     if len(cands) == 0:
         return _result(mentees, mentors, settings, assigned, cands, "flow", True)
-    # nodes: 0 source, 1..n mentees, n+1..n+k mentors, n+k+1 sink
-    src, sink = 0, n + k + 1
-    act_i = np.unique(cands.mentee).astype(np.int64)
-    act_j = np.unique(cands.mentor).astype(np.int64)
-    caps = np.minimum(mentors.capacity[act_j].astype(np.int64), np.iinfo(np.int32).max)
-    tails = np.concatenate([np.zeros(len(act_i), np.int64), cands.mentee + 1, act_j + n + 1])
-    heads = np.concatenate([act_i + 1, cands.mentor.astype(np.int64) + n + 1, np.full(len(act_j), sink, np.int64)])
-    capac = np.concatenate([np.ones(len(act_i) + len(cands), np.int64), caps])
-    costs = np.concatenate([np.zeros(len(act_i), np.int64), -cands.fit_units, np.zeros(len(act_j), np.int64)])
-    supply = len(act_i)
-    if not settings.match_first:  # bypass: the flow may leave any mentee out at no cost
-        tails = np.r_[tails, src]
-        heads = np.r_[heads, sink]
-        capac = np.r_[capac, supply]
-        costs = np.r_[costs, 0]
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capac, costs)
-    flow.set_node_supply(src, supply)
-    flow.set_node_supply(sink, -supply)
-    status = flow.solve_max_flow_with_min_cost() if settings.match_first else flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min cost flow failed: status {status}")
-    pair_arcs = np.arange(len(act_i), len(act_i) + len(cands), dtype=np.int64)
-    used = flow.flows(pair_arcs) > 0
-    assigned[cands.mentee[used]] = cands.mentor[used]
+    pi_all = cands.mentee.astype(np.int64)
+    pj_all = cands.mentor.astype(np.int64)
+    n_loc = int(max(mentees.location.max(initial=0), mentors.location.max(initial=0))) + 1
+    g_e = _hard_group(mentees.location, mentees.instansi, settings, n_loc)
+    g_m = _hard_group(mentors.location, mentors.instansi, settings, n_loc)
+    if np.any(g_e[pi_all] != g_m[pj_all]):  # candidates given by the caller that cross groups: one flow
+        g_e, g_m = np.zeros(n, np.int64), np.zeros(k, np.int64)
+    # candidates are sorted by mentee: pair range of each mentee
+    ptr = np.searchsorted(pi_all, np.arange(n + 1, dtype=np.int64))
+    active = np.flatnonzero(np.diff(ptr) > 0)
+    by_group = active[np.argsort(g_e[active], kind="stable")]
+    g_sorted = g_e[by_group]
+    cuts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1], True])
+    m_order = np.argsort(g_m, kind="stable")
+    m_sorted_g = g_m[m_order]
+    m_local = np.empty(k, dtype=np.int64)
+    for lo, hi in itertools.pairwise(cuts.tolist()):
+        group_mentees = by_group[lo:hi]
+        g = g_sorted[lo]
+        m_lo = int(np.searchsorted(m_sorted_g, g, side="left"))
+        m_hi = int(np.searchsorted(m_sorted_g, g, side="right"))
+        group_mentors = m_order[m_lo:m_hi]
+        m_local[group_mentors] = np.arange(len(group_mentors))
+        cnt = ptr[group_mentees + 1] - ptr[group_mentees]
+        idx = np.repeat(ptr[group_mentees] - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+        local_i = np.repeat(np.arange(len(group_mentees), dtype=np.int64), cnt)
+        used = _solve_flow(
+            local_i, m_local[pj_all[idx]], cands.fit_units[idx], mentors.capacity[group_mentors], settings.match_first
+        )
+        assigned[pi_all[idx[used]]] = pj_all[idx[used]]
     return _result(mentees, mentors, settings, assigned, cands, "flow", True)
 
 
