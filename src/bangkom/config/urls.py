@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("bangkom.learning.recap_urls")),
     path("", include("bangkom.planning.urls")),
     path("", include("bangkom.planning.plan_urls")),
+    path("", include("bangkom.mentoring.urls")),
     path("", include("bangkom.web.urls")),
 ]
