@@ -1393,6 +1393,7 @@ class _Master:
         upper = np.concatenate([np.ones(n), [float(settings.budget) / self.b_scale], seats[lim], np.zeros(3)])
         h.addRows(self.n_rows, lower, upper, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
         rho = float(settings.mix_penalty)
+        self.rho = rho
         mix_rows = self.r_mix + np.array([0, 1, 2, 0, 1, 2], dtype=np.int32)
         h.addCols(6, np.full(6, -rho), np.zeros(6), np.full(6, np.inf), 6, np.arange(6, dtype=np.int32),
                   mix_rows, np.array([-1.0, -1.0, -1.0, 1.0, 1.0, 1.0]))
@@ -1518,7 +1519,8 @@ class _Master:
         mu = np.zeros(len(self.seat_row))
         lim = self.seat_row >= 0
         mu[lim] = np.maximum(0.0, y[self.seat_row[lim]])
-        pi = y[self.r_mix : self.r_mix + 3]
+        # Clipped so that they stay valid prices (|pi| <= mix_penalty) when the LP stopped before optimality.
+        pi = np.clip(y[self.r_mix : self.r_mix + 3], -self.rho, self.rho)
         sigma = np.maximum(0.0, y[:n])
         self.duals = (lam, mu, pi, sigma)
         return float(self.h.getInfo().objective_function_value), z, lam, mu, pi, sigma
