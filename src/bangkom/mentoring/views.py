@@ -68,6 +68,7 @@ from bangkom.web.paging import querystring_base
 
 PAGE_SIZE = 25
 PAIRS_PAGE_SIZE = 50
+UNMATCHED_SHOWN = 200
 
 
 def _flash(request: HttpRequest, exc: RecordInvalid) -> None:
@@ -332,6 +333,7 @@ def programme_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     stats = programme_stats(programme)
     page = Paginator(_pairs_of(programme, q, status), PAIRS_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"pair": p, "reasons": reason_lines(p)} for p in page.object_list]
+    unmatched = unmatched_mentees(programme)
     return render(
         request,
         "mentoring/programme_detail.html",
@@ -345,7 +347,8 @@ def programme_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "q": q,
             "status": status,
             "statuses": PairingStatus.choices,
-            "unmatched": unmatched_mentees(programme),
+            "unmatched": unmatched[:UNMATCHED_SHOWN],
+            "unmatched_count": len(unmatched),
             "querystring_base": querystring_base(request),
         },
     )
@@ -587,6 +590,9 @@ def _pair_page(
             "editing": session,
             "all_errors": [m for msgs in errors.values() for m in msgs],
             "errors": errors,
+            "overdue": next((o for o in overdue_for(request.user) if o.pairing.pk == pairing.pk), None)
+            if side is not None
+            else None,
         },
         status=422 if errors else 200,
     )
@@ -638,6 +644,14 @@ def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         return _save_session(request, pairing, session)
+    if session.status in (SessionStatus.CONFIRMED, SessionStatus.CANCELLED):
+        messages.info(
+            request,
+            _("Sesi yang sudah dikonfirmasi tidak dapat diubah.")
+            if session.status == SessionStatus.CONFIRMED
+            else _("Sesi yang dibatalkan tidak dapat diubah."),
+        )
+        return redirect("pairing_detail", pairing.pk)
     form = {k: getattr(session, k) for k in forms.SESSION_FIELDS}
     form["date"] = session.date.isoformat()
     return _pair_page(request, pairing, form=form, session=session)
