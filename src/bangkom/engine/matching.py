@@ -423,14 +423,15 @@ def candidate_pairs(mentees: Mentees, mentors: Mentors, settings: MatchSettings)
         pi, pj, units = pi[ok], pj[ok], f.fit_units[ok]
         n_eligible += np.bincount(pi, minlength=n)
         if s.max_candidates is not None and len(pi):
-            o = np.lexsort((pj, -units, pi))
-            pi, pj, units = pi[o], pj[o], units[o]
-            first = np.r_[True, pi[1:] != pi[:-1]]
+            # pairs are sorted by (mentee, mentor): one stable sort by (mentee, -fit) ranks them within a
+            # mentee, ties by mentor; the kept ones stay in (mentee, mentor) order
+            span = int(units.max() - units.min()) + 1
+            o = np.argsort((pi - pi[0]) * span - (units - units.min()), kind="stable")
+            first = np.r_[True, pi[o][1:] != pi[o][:-1]]
             start = np.maximum.accumulate(np.where(first, np.arange(len(pi)), 0))
-            top = (np.arange(len(pi)) - start) < s.max_candidates
-            pi, pj, units = pi[top], pj[top], units[top]
-            o = np.lexsort((pj, pi))
-            pi, pj, units = pi[o], pj[o], units[o]
+            keep_top = np.zeros(len(pi), dtype=bool)
+            keep_top[o[(np.arange(len(pi)) - start) < s.max_candidates]] = True
+            pi, pj, units = pi[keep_top], pj[keep_top], units[keep_top]
         out_i.append(pi.astype(np.int32))
         out_j.append(pj.astype(np.int32))
         out_u.append(units)
