@@ -6,7 +6,7 @@ fit and number matched; both matchings are checked against every constraint (`ch
 also the sparser variant that keeps only the K best mentors per mentee. Prints figures; never asserts on time.
 
     python bench/matching_bench.py [--mentees 100000] [--mentors 20000] [--competencies 300] [--seed 1]
-                                   [--max-candidates 20]
+                                   [--max-candidates 20] [--workers 2]
 """
 
 from __future__ import annotations
@@ -99,19 +99,25 @@ def generate(
     return mentees, mentors, stats
 
 
-def run(label: str, mentees: Mentees, mentors: Mentors, s: MatchSettings) -> None:
+def run(label: str, mentees: Mentees, mentors: Mentors, s: MatchSettings, workers: int) -> None:
     t0 = time.perf_counter()
     cands: Candidates = candidate_pairs(mentees, mentors, s)
     t_build = time.perf_counter() - t0
     t0 = time.perf_counter()
     flow = match(mentees, mentors, s, candidates=cands)
     t_flow = time.perf_counter() - t0
+    t_par, par = 0.0, flow
+    if workers > 1:
+        t0 = time.perf_counter()
+        par = match(mentees, mentors, s, candidates=cands, workers=workers)
+        t_par = time.perf_counter() - t0
     t0 = time.perf_counter()
     greedy = greedy_matching(mentees, mentors, s, candidates=cands)
     t_greedy = time.perf_counter() - t0
     t0 = time.perf_counter()
     flow_problems = check_matching(flow, mentees, mentors, s)
     greedy_problems = check_matching(greedy, mentees, mentors, s)
+    par_problems = check_matching(par, mentees, mentors, s)
     t_check = time.perf_counter() - t0
     print(f"\n{label}")
     print(f"  candidate pairs        {len(cands):>12,}   build {t_build:6.2f} s")
@@ -121,6 +127,11 @@ def run(label: str, mentees: Mentees, mentors: Mentors, s: MatchSettings) -> Non
         f"  | min-cost flow (optimal) | {t_flow:.2f} s (+ build {t_build:.2f} s = {t_flow + t_build:.2f} s) "
         f"| {flow.total_fit:,.2f} | {flow.n_matched:,} | {len(flow_problems)} problems |"
     )
+    if workers > 1:
+        print(
+            f"  | min-cost flow, {workers} processes | {t_par:.2f} s (+ build {t_build:.2f} s = "
+            f"{t_par + t_build:.2f} s) | {par.total_fit:,.2f} | {par.n_matched:,} | {len(par_problems)} problems |"
+        )
     print(
         f"  | greedy baseline | {t_greedy:.2f} s (+ build {t_build:.2f} s = {t_greedy + t_build:.2f} s) "
         f"| {greedy.total_fit:,.2f} | {greedy.n_matched:,} | {len(greedy_problems)} problems |"
@@ -133,7 +144,7 @@ def run(label: str, mentees: Mentees, mentors: Mentors, s: MatchSettings) -> Non
     print(f"  unmatched reasons (flow):   {flow.reason_counts()}")
     print(f"  unmatched reasons (greedy): {greedy.reason_counts()}")
     print(f"  target optimal under 30 s (build + flow): {'met' if t_build + t_flow < 30 else 'NOT met'}")
-    for p in (flow_problems + greedy_problems)[:5]:
+    for p in (flow_problems + greedy_problems + par_problems)[:5]:
         print("  PROBLEM:", p)
 
 
@@ -146,6 +157,7 @@ def main() -> None:
     ap.add_argument("--locations", type=int, default=500)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-candidates", type=int, default=20, help="also run with the K best mentors per mentee")
+    ap.add_argument("--workers", type=int, default=2, help="also run the flow in this many processes (1: not)")
     a = ap.parse_args()
     t0 = time.perf_counter()
     mentees, mentors, stats = generate(a.mentees, a.mentors, a.competencies, a.instansi, a.locations, a.seed)
@@ -161,14 +173,13 @@ def main() -> None:
         unit_rule="any",
         allow_direct_atasan=False,
     )
-    run(
-        "same instansi required, location preferred, not the direct atasan; every eligible pair", mentees, mentors, base
-    )
+    title = "same instansi required, location preferred, not the direct atasan; every eligible pair"
+    run(title, mentees, mentors, base, a.workers)
     if a.max_candidates:
         k_best = MatchSettings(**{**base.__dict__, "max_candidates": a.max_candidates})
-        run(f"same rules, only the {a.max_candidates} best mentors per mentee", mentees, mentors, k_best)
+        run(f"same rules, only the {a.max_candidates} best mentors per mentee", mentees, mentors, k_best, a.workers)
     strict = MatchSettings(**{**base.__dict__, "require_same_location": True, "unit_rule": "across"})
-    run("same location required, mentor from another unit (across-unit)", mentees, mentors, strict)
+    run("same location required, mentor from another unit (across-unit)", mentees, mentors, strict, a.workers)
 
 
 if __name__ == "__main__":

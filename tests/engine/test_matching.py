@@ -371,3 +371,12 @@ def test_caller_candidates_across_groups_are_solved_as_one_flow():
     r = M.match(me, mo, strict, candidates=cands)
     assert r.n_matched == M.match(me, mo, loose).n_matched
     assert np.all(np.bincount(r.mentor[r.mentor >= 0], minlength=mo.k) <= mo.capacity)
+
+
+def test_groups_in_worker_processes_give_the_same_matching():
+    me, mo = _random_instance(11, 80, 20, comps=4, groups=3)
+    s = M.MatchSettings(min_level=2, require_same_instansi=True, require_same_location=True)
+    one, two = M.match(me, mo, s), M.match(me, mo, s, workers=2)
+    assert one.n_matched > 10
+    assert (one.n_matched, one.total_fit) == (two.n_matched, two.total_fit)
+    assert M.check_matching(two, me, mo, s) == []
