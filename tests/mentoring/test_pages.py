@@ -265,6 +265,27 @@ def test_mentee_logs_a_session_the_mentor_confirms_and_jp_appears(org: Org) -> N
     assert "JP dikreditkan" in dash
 
 
+def test_a_scheduled_session_is_logged_as_held_once_its_day_has_come(org: Org) -> None:
+    pair = _running(org)
+    soon = timezone.localdate() + dt.timedelta(days=3)
+    org.client("kabid").post(
+        f"/pasangan/{pair.pk}/", {"date": soon.isoformat(), "topic": "Rencana aksi", "duration_minutes": "45"}
+    )
+    session = Session.objects.get()
+    assert session.status == "scheduled"
+    assert "Catat sudah berlangsung" not in org.client("kabid").get(f"/pasangan/{pair.pk}/").content.decode()
+    Session.objects.filter(pk=session.pk).update(date=timezone.localdate())
+    page = org.client("staf1").get(f"/pasangan/{pair.pk}/").content.decode()
+    assert "Catat sudah berlangsung" in page and "Konfirmasi sesi" not in page
+    r = org.client("staf1").post(
+        f"/sesi/{session.pk}/",
+        {"date": timezone.localdate().isoformat(), "topic": "Rencana aksi", "duration_minutes": "45"},
+    )
+    assert r.status_code == 302
+    session.refresh_from_db()
+    assert session.status == "held" and session.topic == "Rencana aksi" and session.duration_minutes == 45
+
+
 def test_the_monthly_cap_is_said_when_it_gives_zero_jp(org: Org) -> None:
     pair = _running(org)
     day = timezone.localdate() - dt.timedelta(days=1)

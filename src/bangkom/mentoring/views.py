@@ -568,6 +568,7 @@ def _pair_page(
 ) -> HttpResponse:
     side = _side(request, pairing)
     errors = errors or {}
+    today = timezone.localdate()
     sessions = list(pairing.sessions.select_related("record").order_by("-date", "-pk"))
     can_log = (
         side is not None
@@ -586,7 +587,8 @@ def _pair_page(
             "sessions": sessions,
             "can_log": can_log,
             "is_coaching": pairing.programme.kind == ProgrammeKind.COACHING,
-            "form": form or forms.session_initial(timezone.localdate()),
+            "form": form or forms.session_initial(today),
+            "today": today,
             "editing": session,
             "all_errors": [m for msgs in errors.values() for m in msgs],
             "errors": errors,
