@@ -109,7 +109,15 @@ def test_admin_creates_a_programme_and_bad_input_writes_nothing(org: Org) -> Non
     ):
         assert text in body
     assert "31/13/2026" in body  # the input is kept
+    empty = admin.post("/program/baru/", _form(end_date="2020-01-01"))
+    assert empty.status_code == 422 and "Tanggal selesai tidak boleh sebelum tanggal mulai" in empty.content.decode()
+    assert not Programme.objects.exists()
     prog = _create(org, unit=str(org.unit_a2.pk), same_location="1")
+    nothing = admin.post(f"/program/{prog.pk}/umumkan/", follow=True).content.decode()
+    assert "Belum ada pasangan untuk diumumkan" in nothing
+    assert Programme.objects.get().status == ProgrammeStatus.DRAFT
+    bad_edit = admin.post(f"/program/{prog.pk}/ubah/", _form(name="", sessions_per_month="x"))
+    assert bad_edit.status_code == 422 and Programme.objects.get().name == "Mentoring analis"
     assert (prog.kind, prog.unit_id, prog.same_location, prog.allow_direct_atasan) == (
         "mentoring",
         org.unit_a2.pk,
@@ -264,6 +272,16 @@ def test_mentee_logs_a_session_the_mentor_confirms_and_jp_appears(org: Org) -> N
     dash = org.client("admin_a").get(f"/program/{pair.programme_id}/").content.decode()
     assert "JP dikreditkan" in dash
 
+    # The admin ends the running pair: its sessions stay, nobody logs new ones.
+    admin = org.client("admin_a")
+    ask = admin.get(f"/pasangan/{pair.pk}/akhiri/").content.decode()
+    assert "Akhiri pasangan?" in ask and "2 sesi" in ask
+    assert admin.post(f"/pasangan/{pair.pk}/akhiri/").status_code == 302
+    assert Pairing.objects.get(pk=pair.pk).status == PairingStatus.ENDED and Session.objects.count() == 2
+    assert "Simpan sesi" not in staf1.get(f"/pasangan/{pair.pk}/").content.decode()
+    ended = admin.get(f"/program/{pair.programme_id}/?status=ended").content.decode()
+    assert "Staf Satu" in ended and "Berakhir" in ended
+
 
 def test_a_scheduled_session_is_logged_as_held_once_its_day_has_come(org: Org) -> None:
     pair = _running(org)
@@ -338,7 +356,9 @@ def test_outside_the_programme_everything_is_404_and_wrong_roles_403(org: Org) -
     assert staf1.get(f"/pasangan/{pair.pk}/akhiri/").status_code == 403
     assert staf1.get("/program/baru/").status_code == 403
     assert org.client("admin_a").get("/program/saya/").status_code == 403
-    assert org.client("nasional").get("/program/").status_code == 403
+    for user in ("nasional", "penyelenggara_a"):
+        assert org.client(user).get("/program/").status_code == 403
+        assert org.client(user).get("/program/baru/").status_code == 403
     mine = staf1.get("/program/").content.decode()
     assert "Mentoring analis" in mine and "Mentee" in mine and "Program baru" not in mine
 
