@@ -380,3 +380,15 @@ def test_groups_in_worker_processes_give_the_same_matching():
     assert one.n_matched > 10
     assert (one.n_matched, one.total_fit) == (two.n_matched, two.total_fit)
     assert M.check_matching(two, me, mo, s) == []
+
+
+def test_a_level_given_twice_counts_once_and_candidates_in_any_order():
+    me = _mentees([[(0, 2)], [(0, 1)]])
+    mo = _mentors([[(0, 5), (0, 5)], [(0, 4)]], capacity=[1, 1])
+    s = M.MatchSettings()
+    c = M.candidate_pairs(me, mo, s)
+    assert c.fit_units.tolist() == [2200, 2200, 1200, 1200]
+    o = np.array([3, 1, 2, 0])
+    shuffled = M.Candidates(c.mentee[o], c.mentor[o], c.fit_units[o], c.n_eligible)
+    r = M.match(me, mo, s, candidates=shuffled)
+    assert r.n_matched == 2 and M.check_matching(r, me, mo, s) == []

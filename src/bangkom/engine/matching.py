@@ -379,7 +379,9 @@ def candidate_pairs(mentees: Mentees, mentors: Mentors, settings: MatchSettings)
     g_m = _hard_group(mentors.location, mentors.instansi, s, n_loc)
     m_key = g_m[m_owner] * n_comp + mentors.level_competency[keep].astype(np.int64)
     order = np.lexsort((m_owner, m_key))
-    m_key, m_sorted = m_key[order], m_owner[order].astype(np.int32)
+    m_key, m_owner = m_key[order], m_owner[order]
+    distinct = np.r_[True, (m_key[1:] != m_key[:-1]) | (m_owner[1:] != m_owner[:-1])][: len(m_key)]  # given twice
+    m_key, m_sorted = m_key[distinct], m_owner[distinct].astype(np.int32)
     # mentee gap lines that count, with the range of matching strengths
     e_owner = _line_owner(mentees.gap_ptr)
     live = mentees.gap_level > 0
@@ -540,6 +542,9 @@ def match(
     assigned = np.full(n, -1, dtype=np.int64)
     if len(cands) == 0:
         return _result(mentees, mentors, settings, assigned, cands, "flow", True)
+    if np.any(np.diff(cands.mentee) < 0):  # caller's candidates out of order: sort them by mentee
+        o = np.argsort(cands.mentee, kind="stable")
+        cands = Candidates(cands.mentee[o], cands.mentor[o], cands.fit_units[o], cands.n_eligible)
     pi_all = cands.mentee.astype(np.int64)
     pj_all = cands.mentor.astype(np.int64)
     n_loc = int(max(mentees.location.max(initial=0), mentors.location.max(initial=0))) + 1
