@@ -179,6 +179,11 @@ def test_admin_sets_participants_proposes_reads_reasons_edits_and_publishes(org:
     assert pair.mentor == org.kepala
     assert "dipilih admin" in admin.get(f"/program/{prog.pk}/").content.decode()
 
+    # Until it is announced a proposal is the admin's draft: the pair does not see it.
+    for user in ("staf1", "kabid"):
+        assert org.client(user).get(f"/pasangan/{pairs[org.staf1.pk].pk}/").status_code == 404
+    assert "Kabid A" not in org.client("staf1").get(f"/program/{prog.pk}/").content.decode()
+
     # Removing a proposal asks first.
     ask = admin.get(f"/pasangan/{pair.pk}/akhiri/")
     assert ask.status_code == 200 and "Hapus usulan pasangan?" in ask.content.decode()

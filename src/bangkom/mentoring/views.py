@@ -623,6 +623,8 @@ def pairing_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = pairing_get(request.user, pk)
     if pairing is None:
         raise Http404
+    if pairing.status == PairingStatus.PROPOSED and not is_programme_admin(request.user, pairing.programme):
+        raise Http404  # a proposal is the admin's draft until it is announced
     if request.method == "POST":
         if _side(request, pairing) is None:
             raise PermissionDenied
