@@ -52,7 +52,7 @@ MATCHED, NO_GAP, NO_ELIGIBLE_MENTOR, CAPACITY = 0, 1, 2, 3
 UNIT_RULES: tuple[str, ...] = ("any", "within", "across")
 
 _EMPTY_F = np.zeros(0, dtype=np.float64)
-_CHUNK_ENTRIES = 1 << 23  # expanded (gap line x mentor) entries per join chunk: bounds the temporaries
+_CHUNK_ENTRIES = 1 << 21  # expanded (gap line x mentor) entries per join chunk: bounded, cache-friendly temporaries
 
 
 @dataclass(frozen=True)
