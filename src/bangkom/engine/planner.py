@@ -1358,11 +1358,13 @@ class _Master:
     """Dantzig-Wolfe master LP over per-pegawai plans (columns), solved and re-solved warm by HiGHS.
 
     max sum_S v_S z_S - mix_penalty * sum_c (d+_c + d-_c) over z >= 0 with, per pegawai, sum of its columns
-    <= 1; budget; seats of each limited offering; and per mix category sum_S z_S (JP_c(S) - t_c JP(S)) -
-    d+_c + d-_c = 0. A column is a feasible plan of one pegawai (time, each need closed once), valued with its
-    minimum bonus. Its row duals are the prices of the Lagrangian (budget, seats, mix, and a per-pegawai
-    price that says which new columns could still improve it); with only a few hundred coupling rows a
-    basic solution has at most that many pegawai split between columns, so rounding it loses little.
+    <= 1; budget; seats of each limited offering; per mix category a tally X_c = sum_S z_S JP_c(S) and
+    X_c - t_c sum_k X_k - d+_c + d-_c = 0 (the tally keeps each column in the rows of only the categories it
+    uses: dense rows make every simplex step slow). A column is a feasible plan of one pegawai (time, each
+    need closed once), valued with its minimum bonus. Its row duals are the prices of the Lagrangian (budget,
+    seats, mix deviation, and a per-pegawai price that says which new columns could still improve it); with
+    only a few hundred coupling rows a basic solution has at most that many pegawai split between columns, so
+    rounding it loses little.
     """
 
     def __init__(self, cand: Candidates, emp: Employees, off: Offerings, settings: PlanSettings,
@@ -1378,8 +1380,9 @@ class _Master:
         self.r_budget = n
         self.seat_row = np.full(off.p, -1, dtype=np.int64)
         self.seat_row[lim] = n + 1 + np.arange(len(lim))
-        self.r_mix = n + 1 + len(lim)
-        self.n_rows = self.r_mix + 3
+        self.r_mix = n + 1 + len(lim)  # deviation rows, then tally rows
+        self.r_tally = self.r_mix + 3
+        self.n_rows = self.r_mix + 6
         t = np.asarray(settings.mix_target, np.float64)
         self.t_mix = t
         self.mix_coef = np.eye(3)[cand.mix] * cand.jp[:, None] - t[None, :] * cand.jp[:, None]
@@ -1389,17 +1392,23 @@ class _Master:
         h.setOptionValue("presolve", "off")
         # Primal simplex: after new columns the last basis stays feasible, so each re-solve is short.
         h.setOptionValue("simplex_strategy", 4)
-        lower = np.concatenate([np.full(self.r_mix, -np.inf), np.zeros(3)])
-        upper = np.concatenate([np.ones(n), [float(settings.budget) / self.b_scale], seats[lim], np.zeros(3)])
+        lower = np.concatenate([np.full(self.r_mix, -np.inf), np.zeros(6)])
+        upper = np.concatenate([np.ones(n), [float(settings.budget) / self.b_scale], seats[lim], np.zeros(6)])
         h.addRows(self.n_rows, lower, upper, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
         rho = float(settings.mix_penalty)
         self.rho = rho
         mix_rows = self.r_mix + np.array([0, 1, 2, 0, 1, 2], dtype=np.int32)
         h.addCols(6, np.full(6, -rho), np.zeros(6), np.full(6, np.inf), 6, np.arange(6, dtype=np.int32),
                   mix_rows, np.array([-1.0, -1.0, -1.0, 1.0, 1.0, 1.0]))
+        # Tallies X_c: -1 in their tally row, (1 if k == c) - t_k in deviation row k.
+        x_rows = np.concatenate([[self.r_tally + c, self.r_mix, self.r_mix + 1, self.r_mix + 2] for c in range(3)])
+        x_vals = np.concatenate([[-1.0, *(np.eye(3)[c] - t)] for c in range(3)])
+        h.addCols(3, np.zeros(3), np.zeros(3), np.full(3, np.inf), 12, np.array([0, 4, 8], dtype=np.int32),
+                  x_rows.astype(np.int32), x_vals)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.h = h
-        self.n_cols = 6
+        self.n_fixed = 9  # d+, d-, X
+        self.n_cols = self.n_fixed
         self.col_emp: list[np.ndarray] = []
         self.col_ptr: list[np.ndarray] = []
         self.col_items: list[np.ndarray] = []
@@ -1436,6 +1445,7 @@ class _Master:
         value = np.add.reduceat(cand.value[items], ptr[:-1]) + self.bonus * np.minimum(jp, self.sf[col_e])
         cost = np.add.reduceat(cand.cost[items], ptr[:-1]) / self.b_scale
         mix = np.add.reduceat(self.mix_coef[items], ptr[:-1], axis=0)
+        jp_cat = np.add.reduceat(np.eye(3)[cand.mix[items]] * cand.jp[items][:, None], ptr[:-1], axis=0)
         if self.duals is not None:
             # Only columns that improve the master at its current prices (its reduced cost > 0) enter.
             lam, mu, pi, sigma = self.duals
@@ -1452,7 +1462,7 @@ class _Master:
                 items = np.concatenate(parts)
                 lens = lens[good]
                 ptr = np.concatenate([[0], np.cumsum(lens)])
-                col_e, value, cost, mix = col_e[good], value[good], cost[good], mix[good]
+                col_e, value, cost, jp_cat = col_e[good], value[good], cost[good], jp_cat[good]
                 m = len(lens)
         self.seen.update(keys)
         col_of_item = np.repeat(np.arange(m), lens)
@@ -1461,8 +1471,8 @@ class _Master:
         # Entries: convexity, budget, seats, mix (zeros dropped).
         ent_col = np.concatenate([np.arange(m), np.arange(m), col_of_item[has], np.repeat(np.arange(m), 3)])
         ent_row = np.concatenate([col_e, np.full(m, self.r_budget), srow[has],
-                                  np.tile(self.r_mix + np.arange(3), m)])
-        ent_val = np.concatenate([np.ones(m), cost, np.ones(int(has.sum())), mix.ravel()])
+                                  np.tile(self.r_tally + np.arange(3), m)])
+        ent_val = np.concatenate([np.ones(m), cost, np.ones(int(has.sum())), jp_cat.ravel()])
         nz = ent_val != 0
         ent_col, ent_row, ent_val = ent_col[nz], ent_row[nz], ent_val[nz]
         by = np.lexsort((ent_row, ent_col))
@@ -1484,18 +1494,19 @@ class _Master:
         import highspy
 
         st = highspy.HighsBasisStatus
-        n_seed = self.n_cols - 6
+        n_seed = self.n_cols - self.n_fixed
         col_e = np.concatenate(self.col_emp) if self.col_emp else _EMPTY_I
         z = np.bincount(self.cand.mix[sel], weights=self.cand.jp[sel], minlength=3)[:3]
         z = z - np.asarray(self.t_mix) * z.sum()
         col = [st.kLower] * self.n_cols
         for c in range(3):
             col[c if z[c] >= 0 else 3 + c] = st.kBasic
-        col[6 : 6 + n_seed] = [st.kBasic] * n_seed
+        col[6:9] = [st.kBasic] * 3
+        col[9 : 9 + n_seed] = [st.kBasic] * n_seed
         row = [st.kBasic] * self.n_rows
         for e in col_e.tolist():
             row[e] = st.kUpper
-        for c in range(3):
+        for c in range(6):
             row[self.r_mix + c] = st.kLower
         basis = highspy.HighsBasis()
         basis.col_status = col
@@ -1512,7 +1523,7 @@ class _Master:
         _log.debug("  master: %s, run time %.2f s, %d simplex iterations", self.h.getModelStatus(),
                    self.h.getRunTime(), self.h.getInfo().simplex_iteration_count)
         sol = self.h.getSolution()
-        z = np.asarray(sol.col_value)[6:]
+        z = np.asarray(sol.col_value)[self.n_fixed :]
         y = np.asarray(sol.row_dual)
         n = self.emp.n
         lam = max(0.0, float(y[self.r_budget]) / self.b_scale)
@@ -1561,11 +1572,11 @@ def _column_generation(
     master = _Master(cand, emp, off, settings, bonus)
     for plan_ in seed:
         sel = np.setdiff1d(plan_, _conflicts(plan_, cand.value, cand))
-        if master.n_cols == 6 and master.add(sel):
+        if master.n_cols == master.n_fixed and master.add(sel):
             master.start_at(sel)
         else:
             master.add(sel)
-    if master.n_cols > 6:
+    if master.n_cols > master.n_fixed:
         master.solve()
     alpha = 0.5
     c_lam, c_mu, c_pi = lam, mu.copy(), np.zeros(3)  # stability centre: the prices of the best bound
