@@ -66,7 +66,8 @@ class Mentees:
     gap_competency: int32 [m], competency index >= 0 (one line per competency and mentee);
     gap_level:      int [m], size of the gap (required - assessed); lines with gap <= 0 are ignored;
     gap_weight:     float [m], priority of the line (default 1.0 each);
-    location, instansi, unit: int [n] group indexes;
+    location, instansi, unit: int [n] group indexes (a unit is (instansi, unit): unit numbers may restart
+                    in each instansi);
     atasan:         int [n], index of the mentee's direct atasan among the mentors, -1 when not a mentor.
     """
 
