@@ -69,6 +69,7 @@ class Unit(models.Model):
         max_length=255,
         blank=True,
         default="",
+        db_default="",  # the importer writes units in bulk without this column
         help_text=_("Kota/kabupaten kantor unit ini; kosong: sama dengan unit induknya."),
     )
 
