@@ -255,3 +255,23 @@ def test_overdue_reminders(org: Org) -> None:
     log(org, pair, dt.date(2026, 2, 25))
     assert overdue_for(org.users["staf1"], today=dt.date(2026, 3, 1)) == []
     assert overdue_for(org.users["staf2"], today=dt.date(2026, 3, 1)) == []
+
+
+def test_home_shows_overdue_sessions_and_the_job_page_links_back(org: Org) -> None:
+    pair = running(org)
+    from django.utils import timezone
+
+    today = timezone.localdate()  # the home page reads today's date: the programme runs around it
+    Programme.objects.filter(pk=pair.programme_id).update(
+        published_at=timezone.now() - dt.timedelta(days=60),
+        start_date=today - dt.timedelta(days=60),
+        end_date=today + dt.timedelta(days=60),
+    )
+    home = org.client("staf1").get("/").content.decode()
+    assert "Sesi coaching/mentoring terlambat" in home and f"/pasangan/{pair.pk}/" in home
+    assert "Sesi coaching/mentoring terlambat" not in org.client("staf2").get("/").content.decode()
+    from bangkom.mentoring.services import matching_start
+
+    job = matching_start(actor=org.users["admin_a"], programme=pair.programme)
+    page = org.client("admin_a").get(f"/pekerjaan/{job.pk}/").content.decode()
+    assert f'href="/program/{pair.programme_id}/"' in page and "Kembali ke program" in page

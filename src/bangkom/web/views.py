@@ -34,6 +34,7 @@ from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
 from bangkom.learning.ledger import jp_summary
 from bangkom.learning.selectors import verification_queue
+from bangkom.mentoring.selectors import overdue_for
 from bangkom.org.selectors import (
     employee_get,
     employee_list,
@@ -73,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if roles.is_atasan or roles.is_admin_instansi:
         ctx["waiting_verification"] = verification_queue(request.user).count()
     if me is not None:
+        ctx["overdue_sessions"] = overdue_for(request.user)
         ctx["idp_open"] = my_idp_items(request.user).filter(record__isnull=True).exclude(status="rejected").count()
     if roles.is_atasan:
         ctx["team_size"] = subordinates_of(request.user).count()
@@ -197,7 +199,26 @@ def job_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         counts = [{"kind": k, **v} for k, v in job.result["counts"].items()]
     lines = job.error_report.splitlines()
     preview = "\n".join(lines[:200]) + ("\n…" if len(lines) > 200 else "")
-    return render(request, "web/job_detail.html", {"job": job, "counts": counts, "report_preview": preview})
+    back = _job_back(job)
+    return render(
+        request,
+        "web/job_detail.html",
+        {"job": job, "counts": counts, "report_preview": preview, "back_url": back[0], "back_label": back[1]},
+    )
+
+
+def _job_back(job: Any) -> tuple[str, str]:
+    """Where the page the job was started from lives, so the user can go back once it is done."""
+    params = job.params if isinstance(job.params, dict) else {}
+    if job.kind == "import":
+        return reverse("import"), _("Kembali ke impor")
+    if job.kind == "akpk_gather" and str(params.get("akpk_id", "")).isdigit():
+        return f"{reverse('akpk')}?instansi={job.agency_id}&akpk={params['akpk_id']}", _("Kembali ke AKPK")
+    if job.kind == "plan_run" and str(params.get("run_id", "")).isdigit():
+        return reverse("plan_run", args=[int(params["run_id"])]), _("Lihat hasil rencana")
+    if job.kind == "mentoring_match" and str(params.get("programme_id", "")).isdigit():
+        return reverse("programme_detail", args=[int(params["programme_id"])]), _("Kembali ke program")
+    return "", ""
 
 
 @login_required
