@@ -183,3 +183,62 @@ def test_admin_plans_within_a_budget_and_the_atasan_approves_the_idp(org: Org, l
     _login(pegawai, base, "staf1" if served == org.staf1 else "kasubag")
     pegawai.click("text=IDP saya")
     assert "Pelatihan Analis Kebijakan" in pegawai.content() and "Disetujui atasan" in pegawai.content()
+
+
+def test_mentee_logs_a_coaching_session_and_the_mentor_confirms_it(org: Org, live_server: Any, browser: Any) -> None:
+    _restore_development_forms()
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bangkom.learning.models import LearningRecord
+    from bangkom.mentoring.services import (
+        ProgrammeData,
+        pairing_set,
+        participants_set,
+        programme_publish,
+        programme_save,
+    )
+
+    today = timezone.localdate()
+    admin = org.users["admin_a"]
+    prog = programme_save(
+        actor=admin,
+        agency=org.agency_a,
+        data=ProgrammeData(
+            kind="coaching",
+            name="Coaching kinerja",
+            start_date=today - dt.timedelta(days=30),
+            end_date=today + dt.timedelta(days=60),
+        ),
+    )
+    participants_set(actor=admin, programme=prog, mentees=[org.staf1.pk], mentors={org.kabid.pk: 2})
+    pair = pairing_set(actor=admin, programme=prog, mentee=org.staf1, mentor=org.kabid)
+    programme_publish(actor=admin, programme=prog)
+    base = live_server.url
+
+    mentee = browser.new_context(locale="id-ID").new_page()
+    _login(mentee, base, "staf1")
+    mentee.click("text=Coaching/mentoring")
+    mentee.goto(f"{base}/pasangan/{pair.pk}/")
+    mentee.fill("#date", (today - dt.timedelta(days=1)).isoformat())
+    mentee.fill("#topic", "Menyusun rencana aksi SKP")
+    mentee.fill("#goal", "SKP triwulan selesai tepat waktu")
+    mentee.fill("#will", "Menyusun draf indikator minggu ini")
+    mentee.fill("#reflection", "Saya jadi tahu indikator mana yang terukur")
+    mentee.click("button:has-text('Simpan sesi')")
+    mentee.wait_for_selector("text=Menyusun rencana aksi SKP")
+
+    mentor = browser.new_context(locale="id-ID").new_page()
+    _login(mentor, base, "kabid")
+    mentor.goto(f"{base}/pasangan/{pair.pk}/")
+    assert "Saya jadi tahu indikator mana yang terukur" in mentor.content()  # the mentee's reflection
+    mentor.click("button:has-text('Konfirmasi sesi')")
+    mentor.wait_for_selector("text=2 JP")
+    record = LearningRecord.objects.get(employee=org.staf1)
+    assert (record.form_id, record.jp, record.status) == (14, 2, "verified")
+
+    outsider = browser.new_context(locale="id-ID").new_page()
+    _login(outsider, base, "staf2")
+    response = outsider.goto(f"{base}/pasangan/{pair.pk}/")
+    assert response is not None and response.status == 404
