@@ -1584,9 +1584,26 @@ def _column_generation(
     # With millions of candidates the branching costs more than the few hundredths of a percent of bound it
     # gains: there the relaxed values stay in the bound and the columns drop the lesser candidate instead.
     branch = len(cand.value) <= 2_000_000
+    # Likewise a plan after every round (rounding, repair, fill: seconds there) only after the last one.
+    plan_every = branch
     best_b = np.inf
     it = idle = 0
-    t_rest = 0.0  # time of the last plan (rounding, repair, fill)
+    t_plan = 0.2 * (time.perf_counter() - t0)  # the time of a plan, until one is measured
+    z, lam, pi = np.zeros(0), 0.0, np.zeros(3)
+
+    def make_plan() -> float:
+        nonlocal t_plan
+        t_p = time.perf_counter()
+        base = cand.value - master.mix_coef @ pi
+        rnd = master.round(z)
+        rnd = _budget_cut(_seat_cut(rnd, base, cand, emp, off, bonus), base, cand, emp, budget, bonus)
+        fill_base = base - lam * cand.cost
+        filled = _greedy_dynamic(fill_base, cand, emp, off, budget, bonus, start=rnd,
+                                 allowed=_fits(rnd, fill_base, cand, emp, off, budget, bonus))
+        t_plan = time.perf_counter() - t_p
+        return consider(filled)
+
+    obj = -np.inf
     while True:
         t_it = time.perf_counter()
         red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
@@ -1607,33 +1624,30 @@ def _column_generation(
         t_lp = time.perf_counter()
         # A large master gets at most half the time left, and never the time the plan after it needs.
         left = deadline - time.perf_counter()
-        lp, z, lam, mu, pi, _ = master.solve(max(1.0, min(left / 2, left - 1.3 * t_rest - 0.5)))
+        lp, z, lam, mu, pi, _ = master.solve(max(1.0, min(left / 2, left - 1.3 * t_plan - 0.5)))
         t_lp = time.perf_counter() - t_lp
-        base = cand.value - master.mix_coef @ pi
-        rnd = master.round(z)
-        rnd = _budget_cut(_seat_cut(rnd, base, cand, emp, off, bonus), base, cand, emp, budget, bonus)
-        fill_base = base - lam * cand.cost
-        filled = _greedy_dynamic(fill_base, cand, emp, off, budget, bonus, start=rnd,
-                                 allowed=_fits(rnd, fill_base, cand, emp, off, budget, bonus))
-        obj = consider(filled)
-        t_rest = time.perf_counter() - t_it - t_pr - t_lp
-        _log.debug("  dp %.2f pricing %.2f lp %.2f plan %.2f", t_dp, t_pr, t_lp, t_rest)
+        planned = plan_every
+        if planned:
+            obj = make_plan()
         q_lam = alpha * c_lam + (1 - alpha) * lam
         q_mu = alpha * c_mu + (1 - alpha) * mu
         q_pi = alpha * c_pi + (1 - alpha) * pi
         spent = time.perf_counter() - t_it
-        _log.debug("cg %d t=%.2f cpu=%.2f added=%d lp=%.1f bound=%.1f (here %.1f) plan=%.1f lp_s=%.2f it_s=%.2f",
-                   it, time.perf_counter() - t0, time.process_time(), added, lp, best_b, b, obj, t_lp, spent)
+        _log.debug("cg %d t=%.2f cpu=%.2f added=%d lp=%.1f bound=%.1f (here %.1f) plan=%.1f; dp %.2f pricing %.2f "
+                   "lp %.2f plan %.2f, round %.2f s", it, time.perf_counter() - t0, time.process_time(), added, lp,
+                   best_b, b, obj, t_dp, t_pr, t_lp, t_plan, spent)
         it += 1
         idle = idle + 1 if added == 0 else 0
         tol = settings.tolerance * max(abs(best_b), 1e-9)
         # Stop when the plan meets the bound, when the master LP meets it (what is left is integrality, which
-        # no more columns close), when pricing finds nothing new, or before the time runs out.
+        # no more columns close), when pricing finds nothing new, or before the time runs out: another round
+        # needs its pricing, a little master LP and a plan.
         if best_b - obj <= tol or best_b - lp <= 0.1 * tol or idle >= 2 or it >= settings.iterations:
             break
-        # Another round needs its pricing, a little master LP and its plan.
-        if time.perf_counter() + 1.2 * (t_pr + t_rest) + min(t_lp, 2.0) > deadline:
+        if time.perf_counter() + 1.2 * (t_pr + t_plan) + min(t_lp, 2.0) > deadline:
             break
+    if not planned:
+        make_plan()
     return red
 
 
