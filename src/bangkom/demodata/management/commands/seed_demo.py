@@ -4,7 +4,9 @@ Why through the import: the demo then proves the CONTRACT.md path end to end, an
 enters the database. The accounts cover every role so that a visitor can see each view of the platform;
 the demo serves 127.0.0.1 only, so a printed shared password is acceptable. A last step (planning_seed.py)
 fills the catalogue and plans the first instansi through the planning services, so that the AKPK, plan and
-IDP pages have content; --skip-planning leaves it out.
+IDP pages have content; --skip-planning leaves it out. Then mentoring_seed.py runs a coaching programme with
+sessions and leaves a mentoring proposal in the same instansi, so that the coaching/mentoring pages and the
+home page reminder have content; --skip-mentoring leaves it out.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bangkom.accounts.models import Role, User
 from bangkom.accounts.services import role_grant
 from bangkom.competency.models import Assessment
 from bangkom.demodata.generator import describe, generate, write_contract_files
+from bangkom.demodata.mentoring_seed import seed_mentoring
 from bangkom.demodata.planning_seed import seed_planning
 from bangkom.evaluation.models import PerformanceRating
 from bangkom.interchange.importer import run_import
@@ -127,6 +130,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-planning", action="store_true", help="jangan buat katalog, AKPK dan rencana pengembangan demo"
         )
+        parser.add_argument(
+            "--skip-mentoring", action="store_true", help="jangan buat program coaching dan mentoring demo"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if serves_beyond_loopback() and options["password"] == DEFAULT_PASSWORD:
@@ -142,6 +148,8 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts(password=options["password"])
         if accounts and not options["skip_planning"]:
             self._plan(accounts, options["seed"])
+        if accounts and not options["skip_mentoring"]:
+            self._mentor(accounts, options["seed"])
         self._print_accounts(accounts, options["password"])
 
     def _plan(self, accounts: list[DemoAccount], seed: int) -> None:
@@ -168,6 +176,30 @@ class Command(BaseCommand):
             )
         except (OutOfScope, RecordInvalid, RuntimeError) as exc:
             raise CommandError(f"Perencanaan demo gagal: {exc}", returncode=EXIT_REFUSED) from exc
+
+    def _mentor(self, accounts: list[DemoAccount], seed: int) -> None:
+        """A running coaching programme with sessions and a mentoring proposal for the first instansi."""
+        self.stdout.write("Menyiapkan program coaching dan mentoring demo ...")
+        first_of: dict[str, str] = {}
+        for a in accounts:
+            first_of.setdefault(a.role, a.username)
+        agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
+        users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
+        admin = users.get(first_of.get("admin_instansi", ""))
+        if agency is None or admin is None:
+            self.stdout.write("      Akun admin demo tidak ditemukan: program coaching/mentoring demo dilewati.")
+            return
+        try:
+            seed_mentoring(
+                agency=agency,
+                admin=admin,
+                pegawai=users.get(first_of.get("pegawai", "")),
+                atasan=users.get(first_of.get("atasan", "")),
+                seed=seed,
+                write=self.stdout.write,
+            )
+        except (OutOfScope, RecordInvalid) as exc:
+            raise CommandError(f"Program coaching/mentoring demo gagal: {exc}", returncode=EXIT_REFUSED) from exc
 
     def _load(self, options: dict[str, Any]) -> None:
         t0 = time.perf_counter()
