@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from bangkom.accounts.models import User
 from bangkom.audit.models import AuditEvent
-from bangkom.demodata.mentoring_seed import COACHING_NAME, MENTORING_NAME
+from bangkom.demodata.mentoring_seed import COACHING_NAME, MENTORING_NAME, seed_mentoring
 from bangkom.learning.models import LearningRecord, RecordStatus
 from bangkom.mentoring.models import (
     COACHING_FORM_ID,
@@ -129,3 +130,36 @@ def test_skip_mentoring_leaves_no_programme(db: Any) -> None:
 def test_a_tiny_world_does_not_fail(db: Any) -> None:
     out = _seed("--employees", "12", "--agencies", "1", "--skip-planning")
     assert "Menyiapkan program coaching dan mentoring demo" in out
+
+
+def _signature() -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str]]]:
+    pairs = sorted(Pairing.objects.values_list("programme__kind", "mentee__nip", "mentor__nip", "status").order_by())
+    sessions = sorted(
+        (s.pairing.mentee.nip, s.date.isoformat(), s.topic, s.status)
+        for s in Session.objects.select_related("pairing__mentee")
+    )
+    return pairs, sessions
+
+
+def test_seed_mentoring_is_deterministic_for_a_seed_and_a_date(db: Any) -> None:
+    _seed(*WORLD, "--skip-mentoring")
+    first = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
+    assert first is not None
+    pegawai, atasan = _demo_users(first)
+    admin = User.objects.get(username=f"admin.{first.code.lower()}")
+    today = dt.date(2026, 6, 15)
+    lines: list[str] = []
+
+    def run() -> tuple[Any, Any]:
+        seed_mentoring(
+            agency=first, admin=admin, pegawai=pegawai, atasan=atasan, seed=11, today=today, write=lines.append
+        )
+        return _signature()
+
+    once = run()
+    assert once[1] and all(day <= today.isoformat() for _n, day, _t, _s in once[1])
+    assert run() == once  # the programme exists: nothing added
+    assert "sudah ada" in lines[-1]
+    LearningRecord.objects.filter(source="mentoring").delete()
+    Programme.objects.all().delete()
+    assert run() == once

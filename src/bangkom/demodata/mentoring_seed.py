@@ -246,30 +246,29 @@ def _pair_demo_accounts(
     if atasan is None:
         return
     pairs = _open_pairs(programme)
-    by_mentee = {p.mentee_id: p for p in pairs}
-    if pegawai is not None and (p := by_mentee.get(pegawai.pk)) is not None and p.mentor_id == atasan.pk:
-        pass
-    elif pegawai is not None:
+    current = next((p for p in pairs if pegawai is not None and p.mentee_id == pegawai.pk), None)
+    if pegawai is not None and (current is None or current.mentor_id != atasan.pk):
         load = [p for p in pairs if p.mentor_id == atasan.pk]
         if len(load) >= ATASAN_CAPACITY:  # make room: the atasan's last proposed mentee goes back to the pool
             pairing_end(actor=admin, pairing=load[-1])
         pairing_set(actor=admin, programme=programme, mentee=pegawai, mentor=atasan)
-    pairs = _open_pairs(programme)
+        pairs = _open_pairs(programme)
     load_n = sum(p.mentor_id == atasan.pk for p in pairs)
     paired = {p.mentee_id for p in pairs}
-    # Unpaired mentees first, then mentees of other mentors who have more than one (their pair changes mentor).
-    others: dict[int, int] = {}
+    per_mentor: dict[int, int] = {}
     for p in pairs:
-        others[p.mentor_id] = others.get(p.mentor_id, 0) + 1
-    candidates = [m for m in mentees if m not in paired and m != atasan.pk]
-    candidates += [
-        p.mentee_id for p in pairs if p.mentor_id != atasan.pk and others[p.mentor_id] > 1 and p.mentee_id != atasan.pk
-    ]
-    for mentee_id in candidates:
+        per_mentor[p.mentor_id] = per_mentor.get(p.mentor_id, 0) + 1
+    # Unpaired mentees first, then mentees of mentors who keep at least one (their pair changes mentor).
+    candidates: list[tuple[int, int | None]] = [(m, None) for m in mentees if m not in paired and m != atasan.pk]
+    candidates += [(p.mentee_id, p.mentor_id) for p in pairs if p.mentor_id != atasan.pk]
+    for mentee_id, mentor_id in candidates:
         if load_n >= ATASAN_MIN_PAIRS:
             break
-        mentee = Employee.objects.get(pk=mentee_id)
-        pairing_set(actor=admin, programme=programme, mentee=mentee, mentor=atasan)
+        if mentor_id is not None:
+            if per_mentor[mentor_id] <= 1:
+                continue
+            per_mentor[mentor_id] -= 1
+        pairing_set(actor=admin, programme=programme, mentee=Employee.objects.get(pk=mentee_id), mentor=atasan)
         load_n += 1
 
 
