@@ -42,8 +42,11 @@ pegawai's own plan (within their time, each need closed at most once), valued wi
   master's prices fills what is left, and a last fill by plain value what the best plan still leaves.
 - Start: a first budget price by geometric bisection on the LP relaxation (on every 10th pegawai beyond
   20,000), seat prices at a clearing estimate; the lazy greedy at those prices, over the 2 best offerings per
-  need, seeds the master. The master LP gets at most a third of the time left per round (stopped early it
-  still gives a feasible point and prices).
+  need, seeds the master. The master LP gets at most half the time left per round, minus what the plan
+  after it needs (stopped early it still gives a feasible point and prices, clipped to valid ranges).
+- Beyond 2 million candidates (100,000 pegawai): no branching (the relaxed values stay in the bound, the
+  columns drop the lesser candidate), a plan only after the last round, only the 30% most improving new
+  columns per round, prices smoothed at 0.7 towards the best bound's: the first master LP is the bottleneck.
 Instances whose JP are not whole (or a cap above 400 JP) use the earlier method: the LP relaxation of the
 same per-pegawai knapsacks by a 1-D convex search, prices by a subgradient method, plans by a lazy greedy on
 reduced values. Instances of up to `exact_below` candidates have a real integrality gap no relaxation
@@ -1628,9 +1631,13 @@ def _column_generation(
         bound_seen(b)
         added = master.add(cols, most=most)
         t_lp = time.perf_counter()
-        # A large master gets at most half the time left, and never the time the plan after it needs.
+        # A large master gets at most half the time left, and never the time the plan after it needs; in the
+        # last round that fits (half would not leave enough for another), all of it.
         left = deadline - time.perf_counter()
-        lp, z, lam, mu, pi, _ = master.solve(max(1.0, min(left / 2, left - 1.3 * t_plan - 0.5)))
+        cap = left - 1.3 * t_plan - 0.5
+        if left / 2 >= 1.2 * t_pr + 2.0 + 1.3 * t_plan:
+            cap = min(cap, left / 2)
+        lp, z, lam, mu, pi, _ = master.solve(max(1.0, cap))
         t_lp = time.perf_counter() - t_lp
         planned = plan_every
         if planned:
