@@ -1597,7 +1597,7 @@ def _column_generation(
         alpha = 0.7
     best_b = np.inf
     it = idle = 0
-    t_plan = 0.35 * (time.perf_counter() - t0)  # the time of a plan, until one is measured
+    t_plan = 0.3 * (time.perf_counter() - t0)  # the time of a plan, until one is measured
     z, lam, pi = np.zeros(0), 0.0, np.zeros(3)
 
     def make_plan() -> float:
@@ -1631,11 +1631,11 @@ def _column_generation(
         bound_seen(b)
         added = master.add(cols, most=most)
         t_lp = time.perf_counter()
-        # A large master gets at most half the time left, and never the time the plan after it needs; in the
-        # last round that fits (half would not leave enough for another), all of it.
+        # A large master gets at most half the time left, and never the time the plan (and a last bound) after
+        # it needs; in the last round that fits (half would not leave enough for another), all the rest.
         left = deadline - time.perf_counter()
-        cap = left - 1.3 * t_plan - 0.5
-        if left / 2 >= 1.2 * t_pr + 2.0 + 1.3 * t_plan:
+        cap = left - 1.15 * t_plan - 1.2 * t_dp - 0.5
+        if left / 2 >= 1.2 * t_pr + 2.0 + 1.15 * t_plan:
             cap = min(cap, left / 2)
         lp, z, lam, mu, pi, _ = master.solve(max(1.0, cap))
         t_lp = time.perf_counter() - t_lp
@@ -1659,6 +1659,12 @@ def _column_generation(
             break
         if time.perf_counter() + 1.2 * (t_pr + t_plan) + min(t_lp, 2.0) > deadline:
             break
+    # Time the last plan does not need: the bound once more, at the prices the last master gave.
+    if time.perf_counter() + 1.2 * t_dp + (0.0 if planned else 1.15 * t_plan) <= deadline:
+        red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
+        _, _, per = dp.solve(red)
+        b = bound_seen(float(per.sum()) + q_lam * budget + float(q_mu @ seat_cap))
+        _log.debug("last bound %.1f", b)
     if not planned:
         make_plan()
     return red
@@ -1833,7 +1839,7 @@ def plan(emp: Employees, needs: Needs, off: Offerings, settings: PlanSettings) -
         consider(seed)
         _log.debug("seed plan in %.2f s", time.perf_counter() - t0)
         # The rounds stop a little before the limit: the last fill and the result assembly still follow.
-        cg_deadline = deadline - max(0.2, 0.03 * settings.time_limit)
+        cg_deadline = deadline - max(0.2, 0.02 * settings.time_limit)
         red = _column_generation(cand, emp, off, settings, bonus, dp, lam, mu, cg_deadline, consider, t0,
                                  bound_seen, [seed])
         iterations = 0
