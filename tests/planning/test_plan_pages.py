@@ -118,7 +118,7 @@ def test_adopt_then_idp_for_the_pegawai_and_approval_by_the_atasan(plan: Plan) -
 
     staf1 = o.client("staf1")
     idp = staf1.get("/idp/").content.decode()
-    assert "Pelatihan Kepemimpinan" in idp and "Menunggu persetujuan atasan" in idp and "Coaching" not in idp
+    assert "Pelatihan Kepemimpinan" in idp and "Menunggu persetujuan atasan" in idp and "Coaching pimpinan" not in idp
     assert staf1.get("/idp/persetujuan/").status_code == 403  # not an atasan
 
     kabid = o.client("kabid")
