@@ -194,8 +194,10 @@ def match(data: ImpactData, settings: ImpactSettings | None = None) -> Matches:
     unit = np.asarray(data.unit, dtype=np.int64)
     ok = _usable(data)
     rows = np.flatnonzero(ok)
-    zb = before / _scale(before[rows])
-    zg = gap / _scale(gap[rows])
+    # Differences are taken in raw units, then scaled: equal raw distances stay exactly equal (ties), and a
+    # common shift of every score leaves the matching unchanged.
+    ib = 1.0 / _scale(before[rows])
+    ig = 1.0 / _scale(gap[rows])
     cal2 = np.inf if s.caliper is None else float(s.caliper) ** 2
     u2 = float(s.unit_distance) ** 2
 
@@ -225,7 +227,7 @@ def match(data: ImpactData, settings: ImpactSettings | None = None) -> Matches:
         step = max(1, _CHUNK_ENTRIES // c_rows.size)
         for lo in range(0, t_rows.size, step):
             t = t_rows[lo : lo + step]
-            d2 = (zb[t, None] - zb[None, c_rows]) ** 2 + (zg[t, None] - zg[None, c_rows]) ** 2
+            d2 = ((before[t, None] - before[None, c_rows]) * ib) ** 2 + ((gap[t, None] - gap[None, c_rows]) * ig) ** 2
             if not s.exact_unit and u2 > 0:
                 d2 += u2 * (unit[t, None] != unit[None, c_rows])
             if kk < c_rows.size:
