@@ -9,28 +9,27 @@ from hypothesis import strategies as st
 
 from bangkom.engine.impact import (
     DEFAULT_SCORES,
-    PREDICATES,
-    RATINGS,
     VERDICTS,
     ImpactData,
     ImpactResult,
     ImpactSettings,
     estimate_impact,
     match,
-    predicate,
-    predicate_codes,
+    predicate_code,
     predicate_scores,
     score,
+    skp_scores,
 )
+from bangkom.engine.talent import PREDICATES, RATINGS
 
 # --- predicate (PermenPANRB 6/2022), DOMAIN.md's matrix written out by hand -----------------------------------
 
 MATRIX = [
     # (hasil kerja, perilaku kerja, predicate)
-    ("di_atas", "di_bawah", "kurang_misconduct"),
+    ("di_atas", "di_bawah", "kurang"),
     ("di_atas", "sesuai", "baik"),
     ("di_atas", "di_atas", "sangat_baik"),
-    ("sesuai", "di_bawah", "kurang_misconduct"),
+    ("sesuai", "di_bawah", "kurang"),
     ("sesuai", "sesuai", "baik"),
     ("sesuai", "di_atas", "baik"),
     ("di_bawah", "di_bawah", "sangat_kurang"),
@@ -41,9 +40,7 @@ MATRIX = [
 
 @pytest.mark.parametrize(("hasil", "perilaku", "expected"), MATRIX)
 def test_predicate_matrix(hasil: str, perilaku: str, expected: str) -> None:
-    assert predicate(hasil, perilaku) == expected
-    codes = predicate_codes(np.array([RATINGS.index(hasil)]), np.array([RATINGS.index(perilaku)]))
-    assert PREDICATES[codes[0]] == expected
+    assert predicate_code(hasil, perilaku) == expected
 
 
 def test_matrix_is_complete() -> None:
@@ -53,7 +50,7 @@ def test_matrix_is_complete() -> None:
 
 @pytest.mark.parametrize(
     ("code", "value"),
-    [("sangat_baik", 5), ("baik", 4), ("butuh_perbaikan", 2), ("kurang_misconduct", 2), ("sangat_kurang", 1)],
+    [("sangat_baik", 5), ("baik", 4), ("butuh_perbaikan", 2), ("kurang", 2), ("sangat_kurang", 1)],
 )
 def test_score_mapping(code: str, value: float) -> None:
     assert DEFAULT_SCORES[code] == value
@@ -63,12 +60,16 @@ def test_score_mapping(code: str, value: float) -> None:
 @pytest.mark.parametrize(("hasil", "perilaku", "expected"), MATRIX)
 def test_score_of_ratings(hasil: str, perilaku: str, expected: str) -> None:
     assert score(hasil, perilaku) == DEFAULT_SCORES[expected]
+    vector = skp_scores(np.array([RATINGS.index(hasil)]), np.array([RATINGS.index(perilaku)]))
+    assert vector.tolist() == [DEFAULT_SCORES[expected]]
 
 
 def test_scores_vectorised_missing_and_custom() -> None:
     codes = np.array([0, 1, 2, 3, 4, -1])
     assert predicate_scores(codes)[:5].tolist() == [5, 4, 2, 2, 1]
     assert np.isnan(predicate_scores(codes)[5])  # no SKP that year
+    both = skp_scores(np.array([2, 0, -1, 1]), np.array([2, 0, 1, 9]))  # a missing / bad rating gives NaN
+    assert both[:2].tolist() == [5, 1] and np.isnan(both[2:]).all()
     custom = {**DEFAULT_SCORES, "butuh_perbaikan": 3}  # an instansi that ranks butuh perbaikan higher
     assert predicate_scores(np.array([2]), custom)[0] == 3
     assert score("di_bawah", "sesuai", custom) == 3
@@ -77,7 +78,7 @@ def test_scores_vectorised_missing_and_custom() -> None:
 @pytest.mark.parametrize(("hasil", "perilaku"), [("baik", "sesuai"), ("sesuai", "Sesuai"), ("", "di_atas")])
 def test_unknown_rating(hasil: str, perilaku: str) -> None:
     with pytest.raises(ValueError):
-        predicate(hasil, perilaku)
+        predicate_code(hasil, perilaku)
 
 
 # --- synthetic evaluation data -------------------------------------------------------------------------------

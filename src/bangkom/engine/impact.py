@@ -4,9 +4,10 @@ Pure NumPy, no Django (DESIGN.md), so the evaluation pages, the API, the job and
 rule. The Django layer loads one row per pegawai in bulk and translates the verdict codes.
 
 Scores. PermenPANRB 6/2022 rates hasil kerja and perilaku kerja each "di_bawah" / "sesuai" / "di_atas" and
-derives the predicate from the DOMAIN.md matrix (`predicate`, `predicate_codes`). For arithmetic the predicate
-is mapped to an ordinal score (`DEFAULT_SCORES`, a setting per instansi): sangat_baik 5, baik 4,
-butuh_perbaikan 2, kurang_misconduct 2, sangat_kurang 1. Butuh perbaikan (results below expectation) and
+derives the predicate from the DOMAIN.md matrix (engine/talent.py holds that rule; `predicate_code` here for
+one pair). For arithmetic the predicate is mapped to an ordinal score (`DEFAULT_SCORES`, a setting per
+instansi; `skp_scores` for arrays of ratings): sangat_baik 5, baik 4, butuh_perbaikan 2, kurang (Kurang/
+Misconduct) 2, sangat_kurang 1. Butuh perbaikan (results below expectation) and
 kurang/misconduct (behaviour below expectation) are both "one dimension below expectation"; the regulation
 does not rank one above the other, so they share a score, and 3 is left empty on purpose: falling from Baik
 to either is a bigger step than Sangat Baik -> Baik. Any numeric score (e.g. a numeric SKP value) works too.
@@ -50,53 +51,48 @@ from typing import Literal
 
 import numpy as np
 
+from bangkom.engine import talent
+from bangkom.engine.talent import PREDICATES, RATINGS
+
 # --- PermenPANRB 6/2022: predicate and score ----------------------------------------------------------------
-
-RATINGS: tuple[str, ...] = ("di_bawah", "sesuai", "di_atas")
-DI_BAWAH, SESUAI, DI_ATAS = 0, 1, 2
-PREDICATES: tuple[str, ...] = ("sangat_baik", "baik", "butuh_perbaikan", "kurang_misconduct", "sangat_kurang")
-SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG_MISCONDUCT, SANGAT_KURANG = 0, 1, 2, 3, 4
-
-# PREDICATE_MATRIX[hasil, perilaku], rating indexes as in RATINGS (DOMAIN.md "Performance").
-PREDICATE_MATRIX = np.array(
-    [
-        [SANGAT_KURANG, BUTUH_PERBAIKAN, BUTUH_PERBAIKAN],  # hasil di bawah
-        [KURANG_MISCONDUCT, BAIK, BAIK],  # hasil sesuai
-        [KURANG_MISCONDUCT, BAIK, SANGAT_BAIK],  # hasil di atas
-    ],
-    dtype=np.int8,
-)
-PREDICATE_MATRIX.setflags(write=False)
+# The predicate rule is written once, in engine/talent.py (RATINGS, PREDICATES, PREDICATE_MATRIX; "kurang" is
+# the regulation's Kurang/Misconduct); this module only adds the ordinal score used for arithmetic.
 
 DEFAULT_SCORES: dict[str, float] = {
     "sangat_baik": 5,
     "baik": 4,
     "butuh_perbaikan": 2,
-    "kurang_misconduct": 2,
+    "kurang": 2,  # Kurang/Misconduct
     "sangat_kurang": 1,
 }
 
 
-def predicate(hasil_kerja: str, perilaku_kerja: str) -> str:
+def predicate_code(hasil_kerja: str, perilaku_kerja: str) -> str:
     """The predicate code of one pair of ratings ("di_atas" / "sesuai" / "di_bawah"); ValueError otherwise."""
-    return PREDICATES[PREDICATE_MATRIX[RATINGS.index(hasil_kerja), RATINGS.index(perilaku_kerja)]]
-
-
-def predicate_codes(hasil_kerja: np.ndarray, perilaku_kerja: np.ndarray) -> np.ndarray:
-    """Predicate indexes (into PREDICATES, int8) of rating index arrays (into RATINGS)."""
-    return PREDICATE_MATRIX[np.asarray(hasil_kerja, dtype=np.intp), np.asarray(perilaku_kerja, dtype=np.intp)]
+    index = talent.predicate(np.array([RATINGS.index(hasil_kerja)]), np.array([RATINGS.index(perilaku_kerja)]))
+    return PREDICATES[int(index[0])]
 
 
 def predicate_scores(codes: np.ndarray, scores: dict[str, float] | None = None) -> np.ndarray:
-    """Ordinal scores (float64) of predicate indexes; negative codes (no SKP that year) give NaN."""
+    """Ordinal scores (float64) of predicate indexes (into PREDICATES); -1 (no predicate that year) gives NaN."""
     table = scores or DEFAULT_SCORES
     values = np.array([float(table[p]) for p in PREDICATES] + [np.nan], dtype=np.float64)
     codes = np.asarray(codes, dtype=np.intp)
-    return values[np.where(codes < 0, len(PREDICATES), codes)]
+    return values[np.where((codes < 0) | (codes >= len(PREDICATES)), len(PREDICATES), codes)]
+
+
+def skp_scores(
+    hasil_kerja: np.ndarray,
+    perilaku_kerja: np.ndarray,
+    scores: dict[str, float] | None = None,
+    settings: talent.TalentSettings | None = None,
+) -> np.ndarray:
+    """Scores (float64, NaN = not rated) of rating index arrays (into RATINGS), for ImpactData.before/after."""
+    return predicate_scores(talent.predicate(hasil_kerja, perilaku_kerja, settings), scores)
 
 
 def score(hasil_kerja: str, perilaku_kerja: str, scores: dict[str, float] | None = None) -> float:
-    return float((scores or DEFAULT_SCORES)[predicate(hasil_kerja, perilaku_kerja)])
+    return float((scores or DEFAULT_SCORES)[predicate_code(hasil_kerja, perilaku_kerja)])
 
 
 # --- matched difference in differences --------------------------------------------------------------------
