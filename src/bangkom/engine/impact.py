@@ -23,13 +23,20 @@ Design: matched difference-in-differences for the effect on the treated (ATT).
   controls of treated i; the estimate is the mean of tau_i. Differencing removes stable differences between
   persons; matching on the before score removes regression to the mean when treated were chosen for low
   performance (the naive difference in differences, `ImpactResult.naive`, keeps that bias).
+  `bias_correction` (default on, Abadie-Imbens 2011): a control's change is first moved to its treated's
+  covariates, (after - before)_j + b . (x_i - x_j), with b the slopes of the change on (before, gap) fitted
+  by least squares among all usable controls within the exact-match groups. It removes what is left of the
+  matching discrepancy (on the synthetic data of the tests: bias 0.015 -> 0.002 with the default caliper,
+  0.047 -> 0.004 without caliper, in score points).
 - Interval, `ci_method="analytical"` (default): the Abadie-Imbens (2006) variance of the matching estimator,
       V = [ sum_i (tau_i - tau)^2 / (N-1) * N  +  s2_c * sum_j (W_j^2 - sum_i w_ij^2) ] / N^2,
   N matched treated, W_j = sum_i w_ij the total weight of control j. The first term is the spread of the
   per-treated effects; the second adds the covariance that a control reused by several treated creates
   (zero without reuse). s2_c, the conditional variance of a control's change, is pooled from the spread
   inside the matched sets (controls alike in covariates); with k = 1 it falls back to the plain variance of
-  the used controls' changes (conservative). The interval is estimate +- z * SE (normal quantile).
+  the used controls' changes (conservative). The interval is estimate +- z * SE (normal quantile). The
+  uncertainty of the fitted slopes is not included (measured SE about 2% short; coverage 0.948 for a 95%
+  interval over 1,000 synthetic samples, tests/engine/test_impact.py).
   `ci_method="bootstrap"`: a paired percentile bootstrap over matched treated units (each with its matched
   set; `n_boot` resamples, seeded, vectorised). It ignores control reuse, so it is narrower than it should
   be when controls are scarce and reused heavily; kept for comparison and for reports that ask for it.
@@ -134,6 +141,7 @@ class ImpactSettings:
     confidence: float = 0.95
     min_matched: int = 20
     ci_method: Literal["analytical", "bootstrap"] = "analytical"
+    bias_correction: bool = True
     n_boot: int = 1000
     seed: int = 0
 
@@ -246,9 +254,13 @@ def match(data: ImpactData, settings: ImpactSettings | None = None) -> Matches:
 
 
 def _interval(
-    tau: np.ndarray, matches: Matches, change: np.ndarray, s: ImpactSettings
+    tau: np.ndarray, matches: Matches, change: np.ndarray, residual: np.ndarray, s: ImpactSettings
 ) -> tuple[float, float, float, float]:
-    """(estimate, std_error, ci_low, ci_high) from the per-treated effects tau (see the module docstring)."""
+    """(estimate, std_error, ci_low, ci_high) from the per-treated effects tau (see the module docstring).
+
+    residual: per row, the change less the covariates' fitted part (the change itself without correction);
+    its spread inside the matched sets estimates the controls' conditional variance.
+    """
     n = tau.size
     nan = float("nan")
     if n == 0:
@@ -270,7 +282,7 @@ def _interval(
         raise ValueError("ci_method")
     sizes = np.diff(matches.ptr)
     owner = np.repeat(np.arange(n), sizes)
-    c_change = change[matches.control]
+    c_change = residual[matches.control]
     set_mean = np.bincount(owner, weights=c_change, minlength=n) / sizes
     dof = int((sizes - 1).sum())
     if dof > 0:
@@ -287,6 +299,25 @@ def _interval(
     return est, se, est - z * se, est + z * se
 
 
+def _slopes(data: ImpactData, s: ImpactSettings, controls: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """Slopes of the change on (before, gap) among usable controls, within the exact-match groups."""
+    rows = np.flatnonzero(controls)
+    if rows.size < 3:
+        return np.zeros(2)
+    kind = np.asarray(data.kind, dtype=np.int64)[rows]
+    key = kind if not s.exact_unit else np.stack([kind, np.asarray(data.unit, dtype=np.int64)[rows]])
+    group = np.unique(key, axis=-1, return_inverse=True)[1].ravel()
+    cols = np.stack(
+        [np.asarray(data.before, dtype=np.float64)[rows], np.asarray(data.gap, dtype=np.float64)[rows], change[rows]],
+        axis=1,
+    )
+    counts = np.bincount(group)
+    means = np.stack([np.bincount(group, weights=c) for c in cols.T], axis=1) / counts[:, None]
+    dev = cols - means[group]
+    beta, *_ = np.linalg.lstsq(dev[:, :2], dev[:, 2], rcond=None)
+    return np.asarray(beta, dtype=np.float64)
+
+
 def estimate_impact(data: ImpactData, settings: ImpactSettings | None = None) -> ImpactResult:
     """Matched difference-in-differences effect of the activity on the treated, with interval and verdict."""
     s = settings or ImpactSettings()
@@ -300,9 +331,13 @@ def estimate_impact(data: ImpactData, settings: ImpactSettings | None = None) ->
     matches = match(data, s)
     sizes = np.diff(matches.ptr)
     owner = np.repeat(np.arange(matches.treated.size), sizes)
-    control_mean = np.bincount(owner, weights=matches.weight * change[matches.control], minlength=sizes.size)
+    beta = _slopes(data, s, ok & ~treated, change) if s.bias_correction else np.zeros(2)
+    fitted = np.asarray(data.before, dtype=np.float64) * beta[0] + np.asarray(data.gap, dtype=np.float64) * beta[1]
+    # Bias correction: a control's change is moved to the treated's covariates along the fitted slopes.
+    moved = change[matches.control] + fitted[matches.treated[owner]] - fitted[matches.control]
+    control_mean = np.bincount(owner, weights=matches.weight * moved, minlength=sizes.size)
     tau = change[matches.treated] - control_mean
-    est, se, low, high = _interval(tau, matches, change, s)
+    est, se, low, high = _interval(tau, matches, change, change - fitted, s)
     t_ok, c_ok = ok & treated, ok & ~treated
     naive = float(change[t_ok].mean() - change[c_ok].mean()) if t_ok.any() and c_ok.any() else float("nan")
     n_matched = int(matches.treated.size)
