@@ -273,3 +273,24 @@ def test_box_grid() -> None:
     kinerja = np.tile(np.arange(3, dtype=np.int8), 3)
     potensi = np.repeat(np.array([2, 1, 0], np.int8), 3)  # rows from tinggi to rendah, as in DOMAIN.md
     assert box_number(kinerja, potensi).tolist() == [6, 8, 9, 3, 5, 7, 1, 2, 4]
+
+
+def test_sorted_key_lookup_equals_dense_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    n, n_jab = 300, 6
+    lv_ptr, lv_comp, lv_val = _csr(
+        [[(int(c), int(rng.integers(1, 6))) for c in rng.permutation(20)[: rng.integers(0, 15)]] for _ in range(n)]
+    )
+    skj_ptr, skj_comp, skj_req = _csr(
+        [[(int(c), int(rng.integers(1, 6))) for c in rng.permutation(25)[: rng.integers(1, 8)]] for _ in range(n_jab)]
+    )
+    cand_ptr = np.arange(n_jab + 1) * 50
+    cand = np.concatenate([rng.choice(n, 50, replace=False) for _ in range(n_jab)])
+    box = rng.integers(0, 10, n).astype(np.int8)
+    args = (skj_ptr, skj_comp, skj_req, cand_ptr, cand, lv_ptr, lv_comp, lv_val, box)
+    dense = succession(*args, top_n=20)
+    monkeypatch.setattr("bangkom.engine.talent._DENSE_LIMIT", 0)
+    keyed = succession(*args, top_n=20)
+    for name in ("ptr", "pegawai", "rank", "jpm_hundredths", "box", "readiness", "gap_ptr", "gap_competency", "gap"):
+        assert np.array_equal(getattr(dense, name), getattr(keyed, name)), name
+    assert (dense.jpm_hundredths >= 0).any() and (dense.jpm_hundredths < 0).any()
