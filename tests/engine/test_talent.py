@@ -25,6 +25,7 @@ from bangkom.engine.talent import (
     nine_box,
     predicate,
     readiness,
+    score_hundredths,
     succession,
 )
 
@@ -294,3 +295,23 @@ def test_sorted_key_lookup_equals_dense_table(monkeypatch: pytest.MonkeyPatch) -
     for name in ("ptr", "pegawai", "rank", "jpm_hundredths", "box", "readiness", "gap_ptr", "gap_competency", "gap"):
         assert np.array_equal(getattr(dense, name), getattr(keyed, name)), name
     assert (dense.jpm_hundredths >= 0).any() and (dense.jpm_hundredths < 0).any()
+
+
+def test_score_hundredths_from_float_percent() -> None:
+    got = score_hundredths(np.array([67.99, 68.0, 79.995, 80.0, np.nan, -1.0, 0.0, 67.995]))
+    assert got.tolist() == [6799, 6800, 8000, 8000, -1, -1, 0, 6800]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"predicate_matrix": ((0, 1), (1, 1))},
+        {"kinerja_by_predicate": (2, 1, 0, 0)},
+        {"potensi_menengah": 85.0},
+        {"ready_now_boxes": frozenset({0, 9})},
+        {"box_priority": (9, 8, 7)},
+    ],
+)
+def test_settings_are_checked(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match=r"predicate_matrix|kinerja_by_predicate|cut-offs|ready boxes|box_priority"):
+        TalentSettings(**bad)  # type: ignore[arg-type]

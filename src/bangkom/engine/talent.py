@@ -47,7 +47,10 @@ position etc. is not decided here) and every pegawai's latest assessed levels. F
 Ranking within a jabatan: readiness (siap_sekarang first, belum_dinilai last), then box priority
 (`box_priority`, default 9, 8, 7, ..., 1, 0: the regulation's box number order), then JPM descending, then
 pegawai index (so the order is total and stable). Only the best `top_n` per jabatan are returned.
-Vectorised: one expansion of (pair x SKJ line), a sorted-key lookup of the levels, bincounts, one lexsort.
+Vectorised: one expansion of (pair x SKJ line), one gather per line from a dense int8 table of levels (pegawai x
+the competencies some SKJ uses), bincounts, one lexsort; only the kept pairs are expanded again for their gaps.
+Scale (bench/talent_bench.py, 2 vCPU): 9-box of 250,000 pegawai 0.005 s; 500 key jabatan x 1,000 candidates
+(4.2 million SKJ lines) ranked with the gaps of the top 10 in 0.49 s.
 """
 
 from __future__ import annotations
@@ -124,6 +127,20 @@ class TalentSettings:
     box_priority: tuple[int, ...] = (9, 8, 7, 6, 5, 4, 3, 2, 1, 0)  # best first
     jpm: JpmSettings = field(default_factory=JpmSettings)
 
+    def __post_init__(self) -> None:
+        matrix = np.asarray(self.predicate_matrix)
+        if matrix.shape != (3, 3) or matrix.min() < 0 or matrix.max() >= len(PREDICATES):
+            raise ValueError("predicate_matrix: 3 x 3 predicate indexes (rows hasil, columns perilaku)")
+        kinerja = np.asarray(self.kinerja_by_predicate)
+        if kinerja.shape != (len(PREDICATES),) or kinerja.min() < 0 or kinerja.max() > 2:
+            raise ValueError("kinerja_by_predicate: one kinerja index 0..2 per predicate")
+        if not (0 <= self.potensi_menengah <= self.potensi_tinggi and 0 <= self.ready_later_jpm <= self.ready_now_jpm):
+            raise ValueError("cut-offs must be >= 0, the lower one not above the upper one")
+        if not set(self.ready_now_boxes) | set(self.ready_later_boxes) <= set(range(1, 10)):
+            raise ValueError("ready boxes are 1..9")
+        if sorted(self.box_priority) != list(range(10)):
+            raise ValueError("box_priority orders every box 0..9 once")
+
 
 def predicate(hasil: np.ndarray, perilaku: np.ndarray, settings: TalentSettings | None = None) -> np.ndarray:
     """int8 predicate index (PREDICATES) per pegawai; -1 where either rating is missing or out of range."""
@@ -155,6 +172,17 @@ def potensi_level(score_hundredths: np.ndarray, settings: TalentSettings | None 
     cat = categorize(np.asarray(score_hundredths), settings.potensi_tinggi, settings.potensi_menengah)
     out = (2 - cat).astype(np.int8)
     out[cat == NOT_ASSESSED] = UNKNOWN
+    return out
+
+
+def score_hundredths(percent: np.ndarray) -> np.ndarray:
+    """int64 hundredths from float percent scores (a potential assessment, JpmResult.jpm), -1 where NaN or
+    negative. Half-up to 2 decimals after a 1e-6 nudge, so that a float like 67.995 (stored 67.99499...) gives
+    6800 as a person reading it expects; scores with more decimals than that are not meant to be exact."""
+    x = np.asarray(percent, dtype=np.float64)
+    known = np.isfinite(x) & (x >= 0)
+    out = np.full(x.shape, -1, dtype=np.int64)
+    out[known] = np.floor(x[known] * 100 + 0.5 + 1e-6).astype(np.int64)
     return out
 
 
