@@ -157,6 +157,8 @@ BANGKOM_DEFAULTS = {
     "jpm_capped": False,
     "jpm_mapping_cutoffs": {"optimal": 90, "cukup_optimal": 78},
     "jpm_filling_cutoffs": {"memenuhi_syarat": 80, "masih_memenuhi_syarat": 68},
+    # 9-box potensi axis (PermenPANRB 3/2020; DOMAIN.md's example cut-offs), on the JPM 0-100.
+    "talent_potensi_cutoffs": {"menengah": 68, "tinggi": 80},
 }
 
 # Evidence of learning records: PDF, PNG or JPEG, at most this many bytes (env BANGKOM_EVIDENCE_MAX_MB).
