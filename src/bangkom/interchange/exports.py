@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +21,8 @@ from bangkom.engine.gaps import (
     line_gaps,
 )
 from bangkom.engine.hours import STATUSES, format_jp, year_bounds
-from bangkom.engine.talent import KINERJA, POTENSI, RATINGS, TalentSettings, nine_box
-from bangkom.evaluation.models import PerformanceRating
+from bangkom.engine.talent import KINERJA, POTENSI
+from bangkom.evaluation.talent import load_talent
 from bangkom.learning.ledger import load_year_ledger
 from bangkom.learning.models import LearningRecord, RecordStatus
 from bangkom.org.models import Agency, Employee
@@ -110,33 +109,15 @@ def _mapping_export(kind: str, agencies: list[Agency]) -> Iterator[list[str]]:
     yield from heapq.merge(*streams, key=lambda r: (r[0], r[1]))
 
 
-def talent_settings_for(agency: Agency) -> TalentSettings:
-    cut: dict[str, float] = agency.setting("talent_potensi_cutoffs")
-    return TalentSettings(
-        potensi_menengah=float(cut["menengah"]), potensi_tinggi=float(cut["tinggi"]), jpm=jpm_settings_for(agency)
-    )
-
-
 def talent_rows(agency: Agency, year: int) -> Iterator[list[str]]:
     """One row per pegawai: kinerja from the year's performance rating (predicate, PermenPANRB 6/2022), potensi
-    from the JPM with the instansi's cut-offs, and the 9-box (PermenPANRB 3/2020); empty where unknown."""
-    settings = talent_settings_for(agency)
-    data = load_mapping(agency_ids=[agency.pk])
-    jpm = jpm_by_employee(data.line_employee, data.line_required, data.line_assessed, data.n_employees, settings.jpm)
-    potensi_h = np.where(jpm.has_skj, jpm.jpm_hundredths, -1)
-    index = {r: i for i, r in enumerate(RATINGS)}
-    ratings = {
-        e: (index[h], index[p])
-        for e, h, p in PerformanceRating.objects.filter(employee__agency=agency, year=year).values_list(
-            "employee_id", "hasil_kerja", "perilaku_kerja"
-        )
-    }
-    hasil = np.array([ratings.get(int(e), (-1, -1))[0] for e in data.employee_ids], dtype=np.int8)
-    perilaku = np.array([ratings.get(int(e), (-1, -1))[1] for e in data.employee_ids], dtype=np.int8)
-    boxes = nine_box(hasil, perilaku, potensi_h, settings)
-    for i in range(data.n_employees):
+    from the JPM with the instansi's cut-offs, and the 9-box (PermenPANRB 3/2020); empty where unknown. The rule
+    lives in evaluation.talent.load_talent, shared with the talent pages."""
+    talent = load_talent(agency, year)
+    boxes = talent.boxes
+    for i in range(talent.mapping.n_employees):
         k, p, b = int(boxes.kinerja[i]), int(boxes.potensi[i]), int(boxes.box[i])
-        yield [data.nips[i], KINERJA[k] if k >= 0 else "", POTENSI[p] if p >= 0 else "", str(b) if b else ""]
+        yield [talent.mapping.nips[i], KINERJA[k] if k >= 0 else "", POTENSI[p] if p >= 0 else "", str(b) if b else ""]
 
 
 def _hundredths(value: Decimal) -> int:
