@@ -8,14 +8,16 @@ Nothing here decides who may see what: callers pass an instansi the user adminis
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection
 from django.db.models import Max
+from django.db.models.expressions import RawSQL
 
 from bangkom.competency.loading import MappingData, load_mapping
 from bangkom.competency.models import Assessment, Requirement
+from bangkom.dbarrays import fetch_numeric
 from bangkom.engine.gaps import jpm_by_employee
 from bangkom.engine.talent import RATINGS, NineBox, Succession, TalentSettings, nine_box, succession
 from bangkom.evaluation.models import PerformanceRating
@@ -84,6 +86,43 @@ def load_talent(agency: Agency, year: int) -> TalentData:
     )
 
 
+def _latest_levels(
+    agency_id: int, employee_ids: np.ndarray, comp_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR over pegawai (employee_ids order) of the latest assessed level of each competency in comp_ids (index
+    into comp_ids). One query through dbarrays; the latest per (pegawai, competency) is picked in NumPy with
+    competency.loading's rule: the latest day, and on the same day the highest level."""
+    n, k = len(employee_ids), len(comp_ids)
+    day_sql = (
+        "(assessed_on - DATE '1970-01-01')"
+        if connection.vendor == "postgresql"
+        else "CAST(julianday(assessed_on) - 2440587.5 AS INTEGER)"
+    )
+    qs = (
+        Assessment.objects.filter(employee__agency_id=agency_id, competency_id__in=comp_ids.tolist())
+        .order_by()
+        .annotate(day=RawSQL(day_sql, ()))  # noqa: S611 - constant SQL, no value
+    )
+    rows = fetch_numeric(qs, [("employee_id", "int8"), ("competency_id", "int8"), ("day", "int4"), ("level", "int2")])
+    level_ptr = np.zeros(n + 1, dtype=np.int64)
+    if len(rows["employee_id"]) == 0:
+        return level_ptr, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+    by_id = np.argsort(employee_ids)
+    e_pos = np.minimum(np.searchsorted(employee_ids[by_id], rows["employee_id"]), n - 1)
+    known = employee_ids[by_id][e_pos] == rows["employee_id"]  # False only for one moved out meanwhile
+    c_by_id = np.argsort(comp_ids)
+    c_pos = np.searchsorted(comp_ids[c_by_id], rows["competency_id"])
+    key = by_id[e_pos[known]].astype(np.int64) * k + c_by_id[c_pos[known]]
+    order = np.lexsort((rows["level"][known], rows["day"][known], key))
+    key, level = key[order], rows["level"][known][order]
+    last = np.ones(len(key), dtype=bool)
+    last[:-1] = key[1:] != key[:-1]
+    key, level = key[last], level[last]
+    level_emp = key // k
+    np.cumsum(np.bincount(level_emp, minlength=n), out=level_ptr[1:])
+    return level_ptr, key % k, level.astype(np.int8)
+
+
 @dataclass
 class SuccessionResult:
     """Ranked candidates of one target jabatan; competency ids of the target's SKJ for the gap rows."""
@@ -106,30 +145,8 @@ def load_succession(talent: TalentData, position: Position, *, top_n: int = SUCC
     )
     comp_ids = np.array([c for c, _ in skj], dtype=np.int64)
     required = np.array([r for _, r in skj], dtype=np.int8)
-    n = data.n_employees
     # latest level per (pegawai, competency of the SKJ), as CSR over pegawai
-    rows = list(
-        Assessment.objects.filter(employee__agency_id=position.agency_id, competency_id__in=comp_ids.tolist())
-        .order_by()
-        .values_list("employee_id", "competency_id", "assessed_on", "level", "pk")
-    )
-    emp_pos = {int(e): i for i, e in enumerate(data.employee_ids.tolist())}
-    comp_pos = {int(c): i for i, c in enumerate(comp_ids.tolist())}
-    latest: dict[tuple[int, int], tuple[dt.date, int, int]] = {}  # (day, pk, level): the last one wins
-    for e, c, day, level, pk in rows:
-        i = emp_pos.get(e)
-        if i is None:
-            continue
-        key = (i, comp_pos[c])
-        seen = latest.get(key)
-        if seen is None or (day, pk) > seen[:2]:
-            latest[key] = (day, pk, level)
-    keys = sorted(latest)
-    level_emp = np.array([k[0] for k in keys], dtype=np.int64)
-    level_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(level_emp, minlength=n), out=level_ptr[1:])
-    level_comp = np.array([k[1] for k in keys], dtype=np.int64)
-    level_value = np.array([latest[k][2] for k in keys], dtype=np.int8)
+    level_ptr, level_comp, level_value = _latest_levels(position.agency_id, data.employee_ids, comp_ids)
     candidates = np.flatnonzero(data.position_ids != position.pk).astype(np.int64)
     result = succession(
         np.array([0, len(comp_ids)], dtype=np.int64),
