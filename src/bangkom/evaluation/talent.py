@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max
 from django.db.models.expressions import RawSQL
 
 from bangkom.competency.loading import MappingData, load_mapping
@@ -50,13 +49,8 @@ class TalentData:
 
 def rating_years(agency: Agency) -> list[int]:
     """Years with at least one performance rating in the instansi, latest first."""
-    years = PerformanceRating.objects.filter(employee__agency=agency).values_list("year", flat=True).distinct()
-    return sorted(set(years), reverse=True)
-
-
-def latest_rating_year(agency: Agency) -> int | None:
-    year: int | None = PerformanceRating.objects.filter(employee__agency=agency).aggregate(y=Max("year"))["y"]
-    return year
+    qs = PerformanceRating.objects.filter(employee__agency=agency).order_by("-year")  # no Meta ordering in DISTINCT
+    return list(qs.values_list("year", flat=True).distinct())
 
 
 def load_talent(agency: Agency, year: int) -> TalentData:

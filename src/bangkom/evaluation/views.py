@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from bangkom.accounts.roles import roles_for
 from bangkom.competency.models import Competency
 from bangkom.engine.talent import BOX_ACTIONS, BOX_GRID, KINERJA, POTENSI, PREDICATES, READINESS
-from bangkom.evaluation.talent import TalentData, latest_rating_year, load_succession, load_talent, rating_years
+from bangkom.evaluation.talent import TalentData, load_succession, load_talent, rating_years
 from bangkom.org.models import Agency, Employee, Position
 from bangkom.web.downloads import FORMATS, table_response
 from bangkom.web.paging import querystring_base
@@ -106,7 +106,7 @@ def _scope(request: HttpRequest) -> Scope:
             raise Http404
         year = int(raw)
     else:
-        year = latest_rating_year(agency) or timezone.localdate().year
+        year = years[0] if years else timezone.localdate().year
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     return Scope(agency=agency, agencies=agencies, year=year, years=years)
