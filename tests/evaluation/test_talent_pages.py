@@ -169,3 +169,14 @@ def test_only_the_admin_of_the_instansi(org: Org) -> None:
     anon = org.client("admin_a")
     anon.logout()
     assert anon.get("/talenta/").status_code == 302
+
+
+def test_succession_without_skj_and_empty_instansi(org: Org) -> None:
+    b = org.client("admin_b")  # instansi B: no SKJ, no ratings, one pegawai
+    page = b.get(f"/talenta/suksesi/?jabatan={org.pos_b.pk}")
+    assert page.status_code == 200 and "belum memiliki SKJ" in page.content.decode()
+    grid = b.get("/talenta/").content.decode()
+    assert _cell_counts(grid) == dict.fromkeys(range(1, 10), 0) and _num(grid, "no-box") == 1
+    Requirement.objects.create(position=org.pos_b, competency=Competency.objects.get(code="M.1"), required_level=3)
+    only_holder = b.get(f"/talenta/suksesi/?jabatan={org.pos_b.pk}").content.decode()
+    assert "Tidak ada kandidat." in only_holder  # the only pegawai already holds the jabatan

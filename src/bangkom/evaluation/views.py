@@ -12,7 +12,7 @@ import numpy as np
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from bangkom.competency.models import Competency
 from bangkom.engine.talent import BOX_ACTIONS, BOX_GRID, KINERJA, POTENSI, PREDICATES, READINESS
 from bangkom.evaluation.talent import TalentData, load_succession, load_talent, rating_years
 from bangkom.org.models import Agency, Employee, Position
+from bangkom.org.selectors import employees_visible_to
 from bangkom.web.downloads import FORMATS, table_response
 from bangkom.web.paging import querystring_base
 
@@ -164,9 +165,14 @@ def grid_svg(counts: dict[int, int], link: dict[int, str], *, title: str, desc: 
     return "".join(body)
 
 
-def _download(scope: Scope, talent: TalentData, fmt: str) -> HttpResponse:
+def _employees(request: HttpRequest, scope: Scope) -> QuerySet[Employee]:
+    """Pegawai of the instansi as org.selectors scopes them for the user (an admin instansi: all of them)."""
+    return employees_visible_to(request.user).filter(agency=scope.agency)
+
+
+def _download(request: HttpRequest, scope: Scope, talent: TalentData, fmt: str) -> HttpResponse:
     data, boxes = talent.mapping, talent.boxes
-    rows = Employee.objects.filter(agency=scope.agency).values_list("id", "name", "unit__name")
+    rows = _employees(request, scope).values_list("id", "name", "unit__name")
     names = {e: (name, unit or "") for e, name, unit in rows.iterator(chunk_size=5000)}
 
     def lines() -> Any:
@@ -190,7 +196,7 @@ def talent_grid_view(request: HttpRequest) -> HttpResponse:
     talent = load_talent(scope.agency, scope.year)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        return _download(scope, talent, fmt)
+        return _download(request, scope, talent, fmt)
     boxes = talent.boxes
     counts = {b: int(n) for b, n in enumerate(np.bincount(boxes.box.astype(np.int64), minlength=10))}
     query = _scope_query(scope)
@@ -233,14 +239,15 @@ def talent_box_view(request: HttpRequest, box: int) -> HttpResponse:
     members = np.flatnonzero(boxes.box == box)  # in NIP order
     q = request.GET.get("q", "").strip()
     if q:
-        match = Employee.objects.filter(agency=scope.agency).filter(
+        match = _employees(request, scope).filter(
             Q(nip__startswith=q) | Q(name__icontains=q) | Q(position__name__icontains=q)
         )
-        ids = np.fromiter(match.values_list("id", flat=True), dtype=np.int64)
-        members = members[np.isin(data.employee_ids[members], ids)]
+        found = np.fromiter(match.values_list("id", flat=True), dtype=np.int64)
+        members = members[np.isin(data.employee_ids[members], found)]
     page = Paginator(members.tolist(), PAGE_SIZE).get_page(request.GET.get("page"))
     index = list(page.object_list)
-    employees = Employee.objects.select_related("unit", "position").in_bulk([int(data.employee_ids[i]) for i in index])
+    page_ids = [int(data.employee_ids[i]) for i in index]
+    employees = _employees(request, scope).select_related("unit", "position").in_bulk(page_ids)
     rows = []
     for i in index:
         emp = employees[int(data.employee_ids[i])]
@@ -312,7 +319,7 @@ def talent_succession_view(request: HttpRequest) -> HttpResponse:
         data = result.talent.mapping
         candidates = list(result.result.candidates(0)) if len(result.skj_competency_ids) else []
         ids = [int(data.employee_ids[c.pegawai]) for c in candidates]
-        employees = Employee.objects.select_related("unit", "position").in_bulk(ids)
+        employees = _employees(request, scope).select_related("unit", "position").in_bulk(ids)
         comps = Competency.objects.in_bulk(result.skj_competency_ids.tolist())
         rows: list[CandidateRow] = []
         for c, emp_id in zip(candidates, ids, strict=True):
