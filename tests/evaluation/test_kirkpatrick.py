@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from bangkom.competency.loading import load_mapping
+from bangkom.competency.models import Assessment, Competency, Requirement
 from bangkom.evaluation import kirkpatrick as k
 from bangkom.evaluation.models import BehaviourRating, EvaluationParticipant, PerformanceRating, ReactionResponse
 from bangkom.org.models import Employee
@@ -180,6 +182,18 @@ def test_level4_too_few_on_a_tiny_group(org: Org) -> None:
     assert level4.result.n_treated == 2
 
 
+def test_level4_gap_is_the_total_skj_gap(org: Org) -> None:
+    m1, m4 = Competency.objects.get(code="M.1"), Competency.objects.get(code="M.4")
+    for comp in (m1, m4):
+        Requirement.objects.create(position=org.pos_a_staff, competency=comp, required_level=3)
+    for emp, comp, level in ((org.staf1, m1, 1), (org.staf2, m1, 4), (org.staf2, m4, 2)):
+        Assessment.objects.create(employee=emp, competency=comp, level=level, assessed_on=DONE, method="uji_kompetensi")
+    data = load_mapping(agency_ids=[org.agency_a.pk])
+    gaps = dict(zip(data.employee_ids.tolist(), k._total_gaps(data).tolist(), strict=True))
+    # staf1: 3-1 on M.1, M.4 unassessed counts 1; staf2: 0 + 1; no SKJ: 0
+    assert (gaps[org.staf1.pk], gaps[org.staf2.pk], gaps[org.kabid.pk]) == (3.0, 1.0, 0.0)
+
+
 # (hasil, perilaku) of each predicate, and one step up / down on the ordinal scale
 PAIR = {
     "sangat_kurang": ("di_bawah", "di_bawah"),
@@ -251,7 +265,7 @@ def test_offering_page_scoped_and_shows_all_levels(org: Org, django_assert_num_q
     assert org.client("admin_a").get("/evaluasi/penawaran/999999/").status_code == 404
     c = org.client("penyelenggara_a")
     c.get(url)  # warm the session and role caches out of the count
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(15):
         r = c.get(url)
     assert r.status_code == 200
     body = r.content.decode()

@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy
 
 from bangkom.accounts.roles import roles_for
 from bangkom.audit.services import record as audit
+from bangkom.competency.loading import MappingData, load_mapping
 from bangkom.engine import impact
+from bangkom.engine.gaps import line_gaps
 from bangkom.engine.talent import RATINGS
 from bangkom.evaluation.models import (
     BEHAVIOUR_STATEMENTS,
@@ -43,7 +45,7 @@ from bangkom.evaluation.models import (
     ReactionResponse,
 )
 from bangkom.learning.services import OutOfScope, RecordInvalid
-from bangkom.org.models import Employee, PositionKind
+from bangkom.org.models import Employee
 from bangkom.org.selectors import subordinate_ids_sql
 from bangkom.planning.models import Offering
 
@@ -409,9 +411,10 @@ def impact_of(offering: Offering, settings: impact.ImpactSettings | None = None)
 
     Reference year Y = the most common completion year of the participants (the latest on a tie); before = the
     rating of Y-1, after = the rating of Y, for everyone, so participants and comparison pegawai are measured
-    over the same two years. Matching: exact on jabatan kind, soft on unit, nearest on the before score; the
-    competency gap is not yet loaded (0 for all), so it does not weigh in the matching.
-    Loads in three queries (participants, pegawai of the instansi, the two years' ratings), then NumPy.
+    over the same two years. Matching: exact on jabatan kind, soft on unit, nearest on the before score and the
+    total SKJ gap. The gap is today's (latest assessments), not the one before the activity: a participant
+    whose gap closed looks less needy than they were, which the caveat on the page covers only loosely.
+    Loads in bulk (participants, competency.loading's pegawai/SKJ/assessments, the two years' ratings).
     """
     years = list(
         EvaluationParticipant.objects.filter(offering=offering).values_list("employee_id", "completed_on__year")
@@ -421,17 +424,15 @@ def impact_of(offering: Offering, settings: impact.ImpactSettings | None = None)
     count = Counter(y for _e, y in years)
     year = max(count, key=lambda y: (count[y], y))
     treated_ids = {e for e, _y in years}
-    staff = list(
-        Employee.objects.filter(agency_id=offering.agency_id)
-        .order_by("pk")
-        .values_list("pk", "position__kind", "unit_id")
-    )
-    index = {pk: i for i, (pk, _k, _u) in enumerate(staff)}
-    n = len(staff)
-    kinds = list(PositionKind.values)
-    kind = np.array([kinds.index(k) if k in kinds else len(kinds) for _p, k, _u in staff], dtype=np.int64)
-    unit = np.array([u for _p, _k, u in staff], dtype=np.int64)
-    treated = np.array([pk in treated_ids for pk, _k, _u in staff], dtype=bool)
+    mapping = load_mapping(agency_ids=[offering.agency_id])
+    order = np.argsort(mapping.employee_ids, kind="stable")  # by pk: the result must not depend on NIP order
+    ids = mapping.employee_ids[order]
+    n = int(ids.size)
+    index = {int(pk): i for i, pk in enumerate(ids.tolist())}
+    kind = mapping.position_kind[order].astype(np.int64)
+    unit = mapping.unit_ids[order].astype(np.int64)
+    treated = np.isin(ids, np.fromiter(treated_ids, dtype=np.int64, count=len(treated_ids)))
+    gap = _total_gaps(mapping)[order]
     hasil = np.full((2, n), -1, dtype=np.int64)
     perilaku = np.full((2, n), -1, dtype=np.int64)
     ratings = PerformanceRating.objects.filter(
@@ -452,9 +453,17 @@ def impact_of(offering: Offering, settings: impact.ImpactSettings | None = None)
     if not (np.isfinite(scores[0]) & np.isfinite(scores[1])).any():
         # engine.impact.match fails on data with no usable row at all; nothing to estimate anyway.
         return _nothing_to_estimate(int(treated.sum()), year)
-    data = impact.ImpactData(treated, scores[0], scores[1], kind, unit, np.zeros(n))
+    data = impact.ImpactData(treated, scores[0], scores[1], kind, unit, gap)
     result = impact.estimate_impact(data, settings)
     return Level4(result, year, str(VERDICT_TEXT[result.verdict]), result.verdict != "too_few")
+
+
+def _total_gaps(mapping: MappingData) -> np.ndarray:
+    """Total SKJ gap per pegawai (float64, mapping order): the sum of max(0, required - current) over the SKJ
+    lines, an unassessed line counting as one level (as the mentoring proposal ranks gaps); no SKJ gives 0."""
+    g = line_gaps(mapping.line_required, mapping.line_assessed).astype(np.int64)
+    g[g < 0] = 1
+    return np.bincount(mapping.line_employee, weights=g, minlength=mapping.n_employees).astype(np.float64)
 
 
 def _nothing_to_estimate(n_treated: int, year: int | None) -> Level4:
