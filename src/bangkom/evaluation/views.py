@@ -160,7 +160,9 @@ def grid_svg(counts: dict[int, int], link: dict[int, str], *, title: str, desc: 
         )
     body.append(
         f'<text x="{left + 3 * cell // 2}" y="{top + 3 * cell + 45}" font-size="13" text-anchor="middle" '
-        f'font-weight="bold">{escape(_("Kinerja"))}</text></svg>'
+        f'font-weight="bold">{escape(_("Kinerja"))}</text>'
+        f'<text x="16" y="{top + 3 * cell // 2}" font-size="13" text-anchor="middle" font-weight="bold" '
+        f'transform="rotate(-90 16 {top + 3 * cell // 2})">{escape(_("Potensi"))}</text></svg>'
     )
     return "".join(body)
 
