@@ -28,7 +28,7 @@ RATE = {"s1": "4", "s2": "3", "s3": "5", "s4": "4"}
 def _offering(org: Org, **kw: Any) -> Offering:
     return Offering.objects.create(
         agency=kw.pop("agency", org.agency_a),
-        title="Pelatihan Analisis Kebijakan",
+        title=kw.pop("title", "Pelatihan Analisis Kebijakan"),
         provider="BPSDM",
         form_id=1,
         jp=Decimal("24"),
@@ -318,3 +318,33 @@ def test_reaction_and_behaviour_pages(org: Org) -> None:
     assert "sudah dinilai" in kabid.get(behaviour).content.decode()
     assert "Staf Satu" not in kabid.get("/evaluasi/").content.decode()
     assert BehaviourRating.objects.get().rater_id == org.kabid.pk
+
+
+def test_participant_remove_only_without_answers(org: Org) -> None:
+    off = _offering(org)
+    p1, p2 = _join(org, off, org.staf1, org.staf2)
+    k.reaction_submit(actor=org.users["staf1"], participant=p1, answers=GOOD)
+    base = f"/evaluasi/penawaran/{off.pk}/peserta/"
+    assert org.client("admin_b").post(f"{base}{p2.pk}/hapus/").status_code == 404
+    assert org.client("staf2").post(f"{base}{p2.pk}/hapus/").status_code == 403
+    c = org.client("penyelenggara_a")
+    r = c.post(f"{base}{p1.pk}/hapus/", follow=True)
+    assert "tidak dapat dihapus" in r.content.decode()
+    c.post(f"{base}{p2.pk}/hapus/")
+    assert list(EvaluationParticipant.objects.values_list("pk", flat=True)) == [p1.pk]
+
+
+def test_tasks_page_lists_offerings_for_their_managers(org: Org, django_assert_num_queries: Any) -> None:
+    off = _offering(org)
+    _join(org, off, org.staf1, org.staf2)
+    _offering(org, title="Tanpa peserta")
+    c = org.client("admin_a")
+    c.get("/evaluasi/")
+    with django_assert_num_queries(4):
+        body = c.get("/evaluasi/").content.decode()
+    assert off.title in body and "2 peserta" in body and "Tanpa peserta" not in body
+    assert off.title not in org.client("admin_b").get("/evaluasi/").content.decode()
+    kabid = org.client("kabid")
+    kabid.get("/evaluasi/")
+    with django_assert_num_queries(7):  # 2 open ratings; constant in their number
+        assert "Staf Dua" in kabid.get("/evaluasi/").content.decode()

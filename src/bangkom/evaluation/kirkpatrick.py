@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +91,15 @@ def l3_days(offering: Offering) -> int:
 def offering_get(user: Any, pk: int) -> Offering | None:
     """The offering for its manager; None for anyone else (including participants: see `is_participant`)."""
     return Offering.objects.filter(pk=pk, agency_id__in=manager_agency_ids(user)).select_related("agency").first()
+
+
+def offerings_managed(user: Any) -> QuerySet[Offering]:
+    """Offerings of the user's instansi (as admin or penyelenggara) that have evaluation participants."""
+    return (
+        Offering.objects.filter(agency_id__in=manager_agency_ids(user), evaluation_participants__isnull=False)
+        .annotate(n_participants=Count("evaluation_participants"))
+        .order_by("-n_participants", "title")
+    )
 
 
 def is_participant(user: Any, offering_pk: int) -> bool:
@@ -227,6 +236,37 @@ def participant_add(
         after={"offering": offering.pk, "employee": employee.pk, "completed_on": completed_on.isoformat()},
     )
     return participant
+
+
+@transaction.atomic
+def participant_remove(*, actor: Any, participant: EvaluationParticipant) -> None:
+    """Undo a wrong entry; a participant who already has an answer or a rating stays (their data is evidence)."""
+    if not can_manage(actor, participant.offering):
+        raise OutOfScope
+    if (
+        ReactionResponse.objects.filter(participant=participant).exists()
+        or BehaviourRating.objects.filter(participant=participant).exists()
+    ):
+        raise RecordInvalid(
+            {"__all__": [_("Peserta yang sudah mengisi survei atau sudah dinilai atasan tidak dapat dihapus.")]}
+        )
+    before = {
+        "offering": participant.offering_id,
+        "employee": participant.employee_id,
+        "completed_on": participant.completed_on.isoformat(),
+        "pre_score": participant.pre_score,
+        "post_score": participant.post_score,
+    }
+    pk = participant.pk
+    participant.delete()
+    audit(
+        actor=actor,
+        action="delete",
+        entity="evaluation_participant",
+        object_id=pk,
+        agency_id=participant.offering.agency_id,
+        before=before,
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,11 @@ urlpatterns = [
         views.test_scores_view,
         name="kirkpatrick_scores",
     ),
+    path(
+        "evaluasi/penawaran/<int:offering_pk>/peserta/<int:pk>/hapus/",
+        views.participant_remove_view,
+        name="kirkpatrick_participant_remove",
+    ),
     path("evaluasi/peserta/<int:pk>/reaksi/", views.reaction_view, name="kirkpatrick_reaction"),
     path("evaluasi/peserta/<int:pk>/perilaku/", views.behaviour_view, name="kirkpatrick_behaviour"),
 ]

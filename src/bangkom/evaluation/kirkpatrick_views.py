@@ -141,6 +141,24 @@ def test_scores_view(request: HttpRequest, offering_pk: int, pk: int) -> HttpRes
 
 
 @login_required
+@require_POST
+def participant_remove_view(request: HttpRequest, offering_pk: int, pk: int) -> HttpResponse:
+    offering = _managed_offering(request, offering_pk)
+    participant = k.participant_of_offering(offering, pk)
+    if participant is None:
+        raise Http404
+    try:
+        k.participant_remove(actor=request.user, participant=participant)
+    except k.OutOfScope as exc:
+        raise Http404 from exc
+    except k.RecordInvalid as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Peserta dihapus."))
+    return redirect("kirkpatrick_offering", offering.pk)
+
+
+@login_required
 def reaction_view(request: HttpRequest, pk: int) -> HttpResponse:
     participant = k.own_participation_get(request.user, pk)
     if participant is None:
@@ -214,9 +232,14 @@ def behaviour_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tasks_view(request: HttpRequest) -> HttpResponse:
-    """The user's open evaluation work: their own reaction surveys and, for an atasan, behaviour ratings due."""
+    """The user's evaluation work: their own reaction surveys, behaviour ratings due (atasan), and the offerings
+    they evaluate (admin instansi, penyelenggara)."""
     return render(
         request,
         "evaluation/kirkpatrick_tasks.html",
-        {"reactions": list(k.reactions_open_for(request.user)), "due": k.behaviour_due_for(request.user)},
+        {
+            "reactions": list(k.reactions_open_for(request.user)),
+            "due": k.behaviour_due_for(request.user),
+            "offerings": list(k.offerings_managed(request.user)),
+        },
     )
