@@ -249,6 +249,9 @@ def test_level4_recovers_a_planted_effect(org: Org) -> None:
     assert r.estimate == pytest.approx(float(np.mean(truth)), abs=0.5)
     assert r.ci_low > 0.5
     assert r.naive == pytest.approx(1.525)  # realised: treated +1.5, controls +0.1 / -0.15
+    body = org.client("admin_a").get(f"/evaluasi/penawaran/{off.pk}/").content.decode()
+    assert "Kinerja peserta meningkat dibanding pegawai serupa yang tidak ikut" in body
+    assert "Selang kepercayaan 95%" in body and "Kinerja 2024 dibandingkan dengan 2025." in body
 
 
 # --- pages --------------------------------------------------------------------------------------------------
