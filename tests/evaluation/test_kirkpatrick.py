@@ -251,7 +251,7 @@ def test_level4_recovers_a_planted_effect(org: Org) -> None:
     assert r.naive == pytest.approx(1.525)  # realised: treated +1.5, controls +0.1 / -0.15
     body = org.client("admin_a").get(f"/evaluasi/penawaran/{off.pk}/").content.decode()
     assert "Kinerja peserta meningkat dibanding pegawai serupa yang tidak ikut" in body
-    assert "Selang kepercayaan 95%" in body and "Kinerja 2024 dibandingkan dengan 2025." in body
+    assert "Selang kepercayaan 95 persen" in body and "Kinerja 2024 dibandingkan dengan 2025." in body
 
 
 # --- pages --------------------------------------------------------------------------------------------------
