@@ -7,11 +7,13 @@ every constraint. Prints figures; never asserts on time.
 
     python bench/planner_bench.py [--employees 10000] [--offerings 300] [--competencies 300] [--seed 1]
     python bench/planner_bench.py --large          # 100,000 pegawai x 1,000 offerings, 120 s limit
+    python bench/planner_bench.py --large --planner-only --debug   # no baselines; the planner's rounds
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from multiprocessing import get_context as mp_context
 from queue import Empty
@@ -110,7 +112,12 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=None, help="seconds for the planner and the MILP")
     ap.add_argument("--large", action="store_true", help="100,000 pegawai x 1,000 offerings, 120 s")
     ap.add_argument("--no-milp", action="store_true")
+    ap.add_argument("--planner-only", action="store_true", help="no baselines (greedy, MILP): for iterating")
+    ap.add_argument("--debug", action="store_true", help="the planner's debug log (rounds, times) on stderr")
     args = ap.parse_args()
+    if args.debug:
+        logging.basicConfig(format="%(relativeCreated)8.0f ms %(message)s")
+        logging.getLogger("bangkom.engine.planner").setLevel(logging.DEBUG)
     if args.large:
         args.employees, args.offerings, args.competencies = 100_000, 1_000, 400
     limit = args.limit if args.limit is not None else (120.0 if args.large else 10.0)
@@ -126,6 +133,9 @@ def main() -> None:
     pl = plan(emp, needs, off, st)
     t_plan = time.perf_counter() - t
     _line("planner", pl, t_plan, check_plan(pl, emp, needs, off, st.budget))
+    if args.planner_only:
+        print(f"notes: {', '.join(pl.notes) or '-'}")
+        return
     t = time.perf_counter()
     gr = greedy_plan(emp, needs, off, st)
     _line("greedy baseline", gr, time.perf_counter() - t, check_plan(gr, emp, needs, off, st.budget))

@@ -47,6 +47,8 @@ pegawai's own plan (within their time, each need closed at most once), valued wi
 - Beyond 2 million candidates (100,000 pegawai): no branching (the relaxed values stay in the bound, the
   columns drop the lesser candidate), a plan only after the last round, only the 30% most improving new
   columns per round, prices smoothed at 0.7 towards the best bound's: the first master LP is the bottleneck.
+  After the last master, the time the plan leaves goes to the bound: subgradient steps on the seat prices from
+  the best bound's (a quarter of a Polyak step towards the master's value; ~0.05% off the bound each).
 Instances whose JP are not whole (or a cap above 400 JP) use the earlier method: the LP relaxation of the
 same per-pegawai knapsacks by a 1-D convex search, prices by a subgradient method, plans by a lazy greedy on
 reduced values. Instances of up to `exact_below` candidates have a real integrality gap no relaxation
@@ -1596,7 +1598,12 @@ def _column_generation(
     if not branch:
         alpha = 0.7
     best_b = np.inf
+    c_use = np.zeros(off.p)  # seats the relaxed plans at the best bound's prices use
+    lp = -np.inf
     it = idle = 0
+    # Exact pricings after the last master that are for the bound only (large instances: steps on the seat
+    # prices from the best bound's, see below); smaller ones price once more at the last master's prices.
+    last_steps = 1 if branch else 2
     t_plan = 0.3 * (time.perf_counter() - t0)  # the time of a plan, until one is measured
     z, lam, pi = np.zeros(0), 0.0, np.zeros(3)
 
@@ -1628,13 +1635,14 @@ def _column_generation(
         if b < best_b:
             best_b = b
             c_lam, c_mu, c_pi = q_lam, q_mu, q_pi
+            c_use = np.bincount(cand.offering[sel], minlength=off.p).astype(np.float64)
         bound_seen(b)
         added = master.add(cols, most=most)
         t_lp = time.perf_counter()
         # A large master gets at most half the time left, and never the time the plan (and a last bound) after
         # it needs; in the last round that fits (half would not leave enough for another), all the rest.
         left = deadline - time.perf_counter()
-        cap = left - 1.15 * t_plan - 1.2 * t_dp - 0.5
+        cap = left - 1.15 * t_plan - 1.2 * last_steps * t_dp - 0.5
         if left / 2 >= 1.2 * t_pr + 2.0 + 1.15 * t_plan:
             cap = min(cap, left / 2)
         lp, z, lam, mu, pi, _ = master.solve(max(1.0, cap))
@@ -1657,10 +1665,35 @@ def _column_generation(
         # needs its pricing, a little master LP and a plan.
         if best_b - obj <= tol or best_b - lp <= 0.1 * tol or idle >= 2 or it >= settings.iterations:
             break
-        if time.perf_counter() + 1.2 * (t_pr + t_plan) + min(t_lp, 2.0) > deadline:
+        reserve = 0.0 if branch else 1.2 * last_steps * t_dp
+        if time.perf_counter() + 1.2 * (t_pr + t_plan) + min(t_lp, 2.0) + reserve > deadline:
             break
-    # Time the last plan does not need: the bound once more, at the prices the last master gave.
-    if time.perf_counter() + 1.2 * t_dp + (0.0 if planned else 1.15 * t_plan) <= deadline:
+    # Time the last plan does not need: on large instances, subgradient steps on the seat prices from the
+    # best bound's (the budget and mix prices kept; along the budget price alone the bound was seen flat):
+    # each limited offering's price moves by its over- or under-use in the relaxed plans there, a quarter of
+    # a Polyak step towards the last master's value (the bound cannot fall below it). Any prices >= 0 give a
+    # valid bound; a step that does not improve is retried at half the length.
+    if not branch:
+        limited = seats >= 0
+        frac = 0.25
+        for _ in range(2 * last_steps):
+            if time.perf_counter() + 1.2 * t_dp + (0.0 if planned else 1.15 * t_plan) > deadline:
+                break
+            g = np.where(limited, seat_cap - c_use, 0.0)
+            step = frac * max(best_b - lp, 0.0) / max(float(g @ g), 1e-9)
+            s_mu = np.maximum(0.0, c_mu - step * g)
+            red = cand.value - master.mix_coef @ c_pi - c_lam * cand.cost - s_mu[cand.offering]
+            _, xd, per = dp.solve(red)
+            b = float(per.sum()) + c_lam * budget + float(s_mu @ seat_cap)
+            _log.debug("seat price step %.3g: bound %.1f (was %.1f)", step, b, best_b)
+            bound_seen(b)
+            if b < best_b:
+                best_b, c_mu = b, s_mu
+                c_use = np.bincount(cand.offering[xd > 0.5], minlength=off.p).astype(np.float64)
+            else:
+                frac /= 2
+    elif time.perf_counter() + 1.2 * t_dp + (0.0 if planned else 1.15 * t_plan) <= deadline:
+        # Time the last plan does not need: the bound once more, at the prices the last master gave.
         red = cand.value - master.mix_coef @ q_pi - q_lam * cand.cost - q_mu[cand.offering]
         _, _, per = dp.solve(red)
         b = bound_seen(float(per.sum()) + q_lam * budget + float(q_mu @ seat_cap))
