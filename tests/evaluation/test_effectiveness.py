@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -149,6 +150,11 @@ def test_page_download_and_scope(org: Org, django_assert_num_queries: Any) -> No
     assert "tahun 2025" in body and "Pelatihan X" in body and "Pelatihan B" not in body
     assert body.count("Data belum cukup") == 2
     assert f'data-offering="{x.pk}"' in body and 'id="totals"' in body
+    row_x = body[body.index(f'data-offering="{x.pk}"') :].split("</tr>")[0]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row_x)
+    assert cells == ["3", "3.000.000", "72,00", "41.666,67", "4", "750.000,00"]
+    totals = re.findall(r'<td class="num">([^<]*)</td>', body[body.index('id="totals"') :].split("</tr>")[0])
+    assert totals == ["4", "3.500.000", "80,00", "43.750,00", "4", "875.000,00"]
 
     r = c.get(f"{URL}?instansi={org.agency_a.pk}&tahun=2025&format=csv")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
