@@ -92,7 +92,10 @@ def test_performance_below_expectation(plan: Plan) -> None:
         # staf2 has no gap: hasil kerja below -> M.4, at SKJ level 2 already -> one level up
         ("Staf Dua", "M.4", 2, 3, 5),
     }
-    assert needs(plan.akpk, NeedSource.GAP_CURRENT) == GAP_CURRENT
+    # Kepala's 2025 box (predicate kurang -> kinerja below; JPM 7/9 = 77.8 -> potensi menengah) is box 3, whose
+    # recommended follow-up includes development: every gathered need of kepala is one priority higher.
+    raised = {(n, c, cur, t, p + 1) if n == "Kepala A" else (n, c, cur, t, p) for n, c, cur, t, p in GAP_CURRENT}
+    assert needs(plan.akpk, NeedSource.GAP_CURRENT) == raised
 
 
 def test_performance_fallback_on_both_generic_competencies(plan: Plan) -> None:
@@ -171,7 +174,7 @@ def test_gather_queries_do_not_grow_with_pegawai(plan: Plan, django_assert_max_n
         employee=plan.org.staf2, year=2025, hasil_kerja="di_bawah", perilaku_kerja="di_bawah"
     )
     PriorityCompetency.objects.create(agency=plan.org.agency_a, year=2026, competency=plan.t1, weight=4)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(34):  # + the 9-box of the last performance year (talent rule)
         needs_gather(
             actor=plan.org.users["admin_a"],
             akpk=plan.akpk,

@@ -19,6 +19,10 @@ Gathering rules (needs_gather), all from data in bulk (one query per table, neve
   when the pegawai is already at level 5.
 - instansi_priority: for each PriorityCompetency of the instansi and year, each pegawai whose SKJ includes
   it and whose latest assessed level is below the required level; target = required, priority = weight.
+- talent box (PermenPANRB 3/2020): a pegawai whose 9-box (evaluation.talent.load_talent, for the latest
+  performance year before the AKPK year) recommends "pengembangan" gets the priority of each of their
+  gathered needs raised by one (at most 5): the box already says development is the follow-up. A box
+  recommending discipline (penegakan_disiplin) raises none; a pegawai without a box is left as is.
 Re-gathering updates the rows of these sources (levels, priority) in place and keeps their review state; a
 gathered need that no longer follows from the data is deleted while still only proposed, kept once somebody
 reviewed it. Needs proposed by pegawai or atasan are never touched by a gather.
@@ -38,7 +42,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +53,9 @@ from bangkom.competency.loading import load_mapping
 from bangkom.competency.models import Competency, Requirement
 from bangkom.competency.selectors import latest_levels
 from bangkom.engine.gaps import line_gaps
+from bangkom.engine.talent import ACTION_MASK, ACTIONS
 from bangkom.evaluation.models import PerformanceRating, Rating
+from bangkom.evaluation.talent import load_talent
 from bangkom.learning.models import DevelopmentForm
 from bangkom.learning.services import OutOfScope, RecordInvalid
 from bangkom.org.models import Agency, Employee, Position
@@ -325,15 +331,37 @@ def _next_position_needs(wanted: dict[Key, Wanted], next_positions: dict[int, in
             )
 
 
+def _raise_for_talent(akpk: Akpk, wanted: dict[Key, Wanted]) -> None:
+    """The talent-box rule of the module docstring, applied to the gathered needs in place."""
+    year = PerformanceRating.objects.filter(employee__agency_id=akpk.agency_id, year__lt=akpk.year).aggregate(
+        y=Max("year")
+    )["y"]
+    if year is None or not wanted:
+        return
+    talent = load_talent(akpk.agency, year)
+    develop, discipline = 1 << ACTIONS.index("pengembangan"), 1 << ACTIONS.index("penegakan_disiplin")
+    mask = ACTION_MASK[talent.boxes.box.astype(np.int64)]
+    chosen = talent.mapping.employee_ids[((mask & develop) != 0) & ((mask & discipline) == 0)]
+    raised = set(chosen.tolist())
+    for key, w in wanted.items():
+        if key[0] in raised:
+            w.priority = min(LEVEL_MAX, w.priority + 1)
+
+
 @transaction.atomic
 def needs_gather(*, actor: Any, akpk: Akpk, next_positions: dict[int, int] | None = None) -> GatherResult:
-    """Build (or rebuild) the gathered needs of the AKPK; see the module docstring for the rules."""
+    """Build (or rebuild) the gathered needs of the AKPK; see the module docstring for the rules.
+
+    Last step: pegawai whose 9-box of the latest performance year before akpk.year recommends development
+    ("pengembangan", and not discipline) get every gathered need's priority raised by one, at most 5.
+    """
     akpk = Akpk.objects.select_for_update().get(pk=akpk.pk)
     if not _is_admin_of(actor, akpk.agency_id):
         raise OutOfScope
     _check_open(akpk)
     nexts = _validate_next_positions(akpk, next_positions) if next_positions else {}
     wanted = _gather_wanted(akpk, nexts)
+    _raise_for_talent(akpk, wanted)
     sources = list(GATHERED_SOURCES) if nexts else [s for s in GATHERED_SOURCES if s != NeedSource.GAP_NEXT]
     existing = {
         (n.employee_id, n.competency_id, n.source): n
