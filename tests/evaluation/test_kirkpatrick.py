@@ -351,3 +351,12 @@ def test_tasks_page_lists_offerings_for_their_managers(org: Org, django_assert_n
     kabid.get("/evaluasi/")
     with django_assert_num_queries(7):  # 2 open ratings; constant in their number
         assert "Staf Dua" in kabid.get("/evaluasi/").content.decode()
+
+
+def test_home_reminds_of_open_surveys_and_behaviour_ratings_due(org: Org) -> None:
+    _join(org, _offering(org), org.staf1, on=dt.date(2025, 6, 1))  # L3 due 90 days later: long overdue today
+    staf1 = org.client("staf1").get("/").content.decode()
+    assert "1 survei reaksi menunggu jawaban Anda" in staf1
+    kabid = org.client("kabid").get("/").content.decode()
+    assert "1 penilaian perilaku bawahan sudah jatuh tempo" in kabid
+    assert "Evaluasi pembelajaran" not in org.client("kasubag").get("/").content.decode()

@@ -331,8 +331,8 @@ def test_home_audit_and_job_queries_do_not_grow(org: Org, django_assert_num_quer
     clients = {name: org.client(name) for name in ("staf1", "kabid", "admin_a", "nasional")}
     cases = [
         # session, user, grants, agency, subordinates?, own pegawai; JP: pegawai, forms, grouped records
-        ("staf1", reverse("home"), 11),  # + open IDP items, overdue coaching sessions
-        ("kabid", reverse("home"), 14),  # + size of the team, records waiting for verification, IDP to decide
+        ("staf1", reverse("home"), 12),  # + open IDP items, overdue coaching sessions, open reaction surveys
+        ("kabid", reverse("home"), 16),  # + size of the team, records waiting for verification, IDP to decide, L3 due
         ("admin_a", reverse("home"), 5),  # session, user, grants, count, records waiting for verification
         ("nasional", reverse("home"), 4),  # session, user, grants, instansi with both counts
         ("admin_a", reverse("audit_list"), 5),  # + count, page with actor

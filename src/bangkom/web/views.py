@@ -30,6 +30,7 @@ from bangkom.competency.mapping import (
 )
 from bangkom.competency.selectors import CompetencyProfile, employee_competency_profile, position_skj
 from bangkom.engine.gaps import MAPPING_CATEGORIES
+from bangkom.evaluation.kirkpatrick import behaviour_due_for, reactions_open_for
 from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
 from bangkom.learning.ledger import jp_summary
@@ -75,10 +76,12 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["waiting_verification"] = verification_queue(request.user).count()
     if me is not None:
         ctx["overdue_sessions"] = overdue_for(request.user)
+        ctx["reactions_open"] = reactions_open_for(request.user).count()
         ctx["idp_open"] = my_idp_items(request.user).filter(record__isnull=True).exclude(status="rejected").count()
     if roles.is_atasan:
         ctx["team_size"] = subordinates_of(request.user).count()
         ctx["idp_to_decide"] = idp_items_to_decide(request.user).count()
+        ctx["behaviour_due"] = sum(1 for d in behaviour_due_for(request.user) if d.status != "upcoming")
     if roles.is_admin_instansi:
         ctx["agency_employee_count"] = admin_employee_count(request.user)
     if roles.is_admin_nasional:
