@@ -1,0 +1,668 @@
+"""xAPI 1.0.3 statements: validation and normalisation for the Learning Record Store (issue 8).
+
+Pure Python, no Django. `validate_statement` never raises on bad input: it walks the whole statement and
+returns every problem as an `Error` with a JSON path (``$.actor.mbox``) and a stable code; the LRS API turns
+them into a 400 answer. The rules follow xAPI-Data.md of the 1.0.3 specification (section numbers in comments).
+`normalise_statement` prepares a valid statement for storage.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+DEFAULT_VERSION = "1.0.0"
+
+STATEMENT_KEYS = frozenset(
+    {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version", "attachments"}
+)
+SUBSTATEMENT_KEYS = frozenset(
+    {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"}
+)
+IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
+AGENT_KEYS = frozenset({"objectType", "name", *IFI_KEYS})
+GROUP_KEYS = frozenset({"objectType", "name", "member", *IFI_KEYS})
+ACCOUNT_KEYS = frozenset({"homePage", "name"})
+VERB_KEYS = frozenset({"id", "display"})
+ACTIVITY_KEYS = frozenset({"objectType", "id", "definition"})
+STATEMENT_REF_KEYS = frozenset({"objectType", "id"})
+COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+DEFINITION_KEYS = frozenset(
+    {"name", "description", "type", "moreInfo", "interactionType", "correctResponsesPattern", "extensions"}
+    | set(COMPONENT_LISTS)
+)
+COMPONENT_KEYS = frozenset({"id", "description"})
+# 2.4.4.1 Interaction Components: the component lists each interaction type may carry.
+INTERACTION_COMPONENTS: dict[str, frozenset[str]] = {
+    "true-false": frozenset(),
+    "choice": frozenset({"choices"}),
+    "fill-in": frozenset(),
+    "long-fill-in": frozenset(),
+    "matching": frozenset({"source", "target"}),
+    "performance": frozenset({"steps"}),
+    "sequencing": frozenset({"choices"}),
+    "likert": frozenset({"scale"}),
+    "numeric": frozenset(),
+    "other": frozenset(),
+}
+RESULT_KEYS = frozenset({"score", "success", "completion", "response", "duration", "extensions"})
+SCORE_KEYS = frozenset({"scaled", "raw", "min", "max"})
+CONTEXT_KEYS = frozenset(
+    {
+        "registration",
+        "instructor",
+        "team",
+        "contextActivities",
+        "revision",
+        "platform",
+        "language",
+        "statement",
+        "extensions",
+    }
+)
+CONTEXT_ACTIVITY_KEYS = frozenset({"parent", "grouping", "category", "other"})
+ATTACHMENT_KEYS = frozenset({"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"})
+ATTACHMENT_REQUIRED = ("usageType", "display", "contentType", "length", "sha2")
+
+# An absolute IRI: a scheme, a colon and at least one character with no white space or control characters.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+$")
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+_SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$")
+_VERSION = re.compile(r"^1\.0(\.\d+)?$")
+# RFC 5646 language tag (langtag | privateuse | grandfathered), case-insensitive.
+_LANGTAG = re.compile(
+    r"""^(?:
+      (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})   # language (with extlang)
+      (?:-[a-z]{4})?                                          # script
+      (?:-(?:[a-z]{2}|[0-9]{3}))?                             # region
+      (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*                # variants
+      (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*                     # extensions
+      (?:-x(?:-[a-z0-9]{1,8})+)?                              # private use
+    |x(?:-[a-z0-9]{1,8})+
+    |en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay
+    |i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min
+    |zh-min-nan|zh-xiang
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-](\d{2}):?(\d{2}))$", re.IGNORECASE
+)
+# ISO 8601 duration: PnYnMnDTnHnMnS (the last given part may be a decimal) or PnW.
+_DURATION = re.compile(
+    r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$|^P\d+(?:[.,]\d+)?W$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """One problem in a statement: where (a JSON path such as ``$.context.team``), what (a stable code)."""
+
+    path: str
+    code: str
+    detail: str = ""
+
+
+def is_iri(value: object) -> bool:
+    return isinstance(value, str) and _IRI.match(value) is not None
+
+
+def is_uuid(value: object) -> bool:
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
+def is_language_tag(value: object) -> bool:
+    return isinstance(value, str) and _LANGTAG.match(value) is not None
+
+
+def is_timestamp(value: object) -> bool:
+    """ISO 8601 date-time with a time zone (`Z` or an offset; -00:00 is refused, section 2.4.7)."""
+    if not isinstance(value, str):
+        return False
+    m = _TIMESTAMP.match(value)
+    if m is None or m.group(8) == "-00:00" or m.group(8) == "-0000":
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    try:
+        dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+    except ValueError:
+        return False
+    return m.group(9) is None or (int(m.group(9)) <= 23 and int(m.group(10)) <= 59)
+
+
+def is_duration(value: object) -> bool:
+    return isinstance(value, str) and _DURATION.match(value) is not None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class _Validator:
+    def __init__(self) -> None:
+        self.errors: list[Error] = []
+
+    def err(self, path: str, code: str, detail: str = "") -> None:
+        self.errors.append(Error(path, code, detail))
+
+    # -- generic shapes -------------------------------------------------------------------------------------
+
+    def keys(self, value: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
+        for key in value:
+            if key not in allowed:
+                self.err(f"{path}.{key}", "unknown_property")
+
+    def iri(self, value: object, path: str, code: str = "not_iri") -> None:
+        if not is_iri(value):
+            self.err(path, code)
+
+    def string(self, value: object, path: str) -> bool:
+        if not isinstance(value, str):
+            self.err(path, "not_string")
+            return False
+        return True
+
+    def uuid(self, value: object, path: str) -> None:
+        if not is_uuid(value):
+            self.err(path, "not_uuid")
+
+    def language_map(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        for tag, text in value.items():
+            if not is_language_tag(tag):
+                self.err(f"{path}.{tag}", "bad_language_tag")
+            if not isinstance(text, str):
+                self.err(f"{path}.{tag}", "not_string")
+
+    def extensions(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        for key in value:
+            if not is_iri(key):
+                self.err(f"{path}.{key}", "extension_key_not_iri")
+
+    def timestamp(self, value: object, path: str) -> None:
+        if not is_timestamp(value):
+            self.err(path, "bad_timestamp")
+
+    # -- actors (2.4.2) ---------------------------------------------------------------------------------
+
+    def ifis(self, value: Mapping[str, Any], path: str) -> int:
+        """Check the inverse functional identifiers present; return how many there are."""
+        present = [k for k in IFI_KEYS if k in value]
+        for key in present:
+            ifi, at = value[key], f"{path}.{key}"
+            if key == "mbox":
+                if (
+                    not isinstance(ifi, str)
+                    or not ifi.lower().startswith("mailto:")
+                    or "@" not in ifi
+                    or not is_iri(ifi)
+                ):
+                    self.err(at, "bad_mbox")
+            elif key == "mbox_sha1sum":
+                if not isinstance(ifi, str) or _SHA1.match(ifi) is None:
+                    self.err(at, "bad_mbox_sha1sum")
+            elif key == "openid":
+                self.iri(ifi, at)
+            elif not isinstance(ifi, Mapping):
+                self.err(at, "not_object")
+            else:
+                self.keys(ifi, ACCOUNT_KEYS, at)
+                if "homePage" not in ifi:
+                    self.err(f"{at}.homePage", "required")
+                else:
+                    self.iri(ifi["homePage"], f"{at}.homePage")
+                if "name" not in ifi:
+                    self.err(f"{at}.name", "required")
+                else:
+                    self.string(ifi["name"], f"{at}.name")
+        return len(present)
+
+    def agent(self, value: object, path: str, *, object_type_required: bool = False) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        object_type = value.get("objectType")
+        if object_type is None and object_type_required:
+            self.err(f"{path}.objectType", "required")
+        elif object_type is not None and object_type != "Agent":
+            self.err(f"{path}.objectType", "bad_object_type", str(object_type))
+        self.keys(value, AGENT_KEYS, path)
+        if "name" in value:
+            self.string(value["name"], f"{path}.name")
+        count = self.ifis(value, path)
+        if count != 1:
+            self.err(path, "agent_ifi_count", str(count))
+
+    def group(self, value: Mapping[str, Any], path: str, *, anonymous_members: int | None = None) -> None:
+        self.keys(value, GROUP_KEYS, path)
+        if "name" in value:
+            self.string(value["name"], f"{path}.name")
+        count = self.ifis(value, path)
+        if count > 1:
+            self.err(path, "group_ifi_count", str(count))
+        members = value.get("member")
+        if count == 0 and members is None:
+            self.err(f"{path}.member", "required")
+        if members is None:
+            return
+        if not isinstance(members, list):
+            self.err(f"{path}.member", "not_list")
+            return
+        if count == 0 and not members:
+            self.err(f"{path}.member", "empty")
+        for i, member in enumerate(members):
+            at = f"{path}.member[{i}]"
+            if isinstance(member, Mapping) and member.get("objectType") == "Group":
+                self.err(at, "group_in_group")
+            else:
+                self.agent(member, at)
+        if anonymous_members is not None and count == 0 and len(members) != anonymous_members:
+            self.err(f"{path}.member", "authority_group_size", str(len(members)))
+
+    def actor(self, value: object, path: str, *, object_type_required: bool = False) -> None:
+        """An Agent or a Group (section 2.4.2)."""
+        if isinstance(value, Mapping) and value.get("objectType") == "Group":
+            self.group(value, path)
+        else:
+            self.agent(value, path, object_type_required=object_type_required)
+
+    def group_only(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        if value.get("objectType") != "Group":
+            self.err(f"{path}.objectType", "not_group")
+            return
+        self.group(value, path)
+
+    # -- verb (2.4.3) -----------------------------------------------------------------------------------
+
+    def verb(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, VERB_KEYS, path)
+        if "id" not in value:
+            self.err(f"{path}.id", "required")
+        else:
+            self.iri(value["id"], f"{path}.id")
+        if "display" in value:
+            self.language_map(value["display"], f"{path}.display")
+
+    # -- object (2.4.4) ---------------------------------------------------------------------------------
+
+    def components(self, value: object, path: str) -> None:
+        if not isinstance(value, list):
+            self.err(path, "not_list")
+            return
+        seen: set[str] = set()
+        for i, component in enumerate(value):
+            at = f"{path}[{i}]"
+            if not isinstance(component, Mapping):
+                self.err(at, "not_object")
+                continue
+            self.keys(component, COMPONENT_KEYS, at)
+            cid = component.get("id")
+            if cid is None:
+                self.err(f"{at}.id", "required")
+            elif self.string(cid, f"{at}.id"):
+                if cid in seen:
+                    self.err(f"{at}.id", "duplicate_component_id", cid)
+                seen.add(cid)
+            if "description" in component:
+                self.language_map(component["description"], f"{at}.description")
+
+    def definition(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, DEFINITION_KEYS, path)
+        for key in ("name", "description"):
+            if key in value:
+                self.language_map(value[key], f"{path}.{key}")
+        if "type" in value:
+            self.iri(value["type"], f"{path}.type")
+        if "moreInfo" in value:
+            self.iri(value["moreInfo"], f"{path}.moreInfo", "not_irl")
+        if "extensions" in value:
+            self.extensions(value["extensions"], f"{path}.extensions")
+        interaction = value.get("interactionType")
+        allowed: frozenset[str] = frozenset()
+        if interaction is not None:
+            if interaction not in INTERACTION_COMPONENTS:
+                self.err(f"{path}.interactionType", "bad_interaction_type", str(interaction))
+                allowed = frozenset(COMPONENT_LISTS)  # do not pile errors on an unknown type
+            else:
+                allowed = INTERACTION_COMPONENTS[interaction]
+        elif "correctResponsesPattern" in value:
+            self.err(f"{path}.correctResponsesPattern", "requires_interaction_type")
+        if "correctResponsesPattern" in value:
+            pattern = value["correctResponsesPattern"]
+            if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
+                self.err(f"{path}.correctResponsesPattern", "not_string_list")
+        for key in COMPONENT_LISTS:
+            if key not in value:
+                continue
+            if key not in allowed:
+                self.err(f"{path}.{key}", "component_not_allowed", str(interaction))
+            self.components(value[key], f"{path}.{key}")
+
+    def activity(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        if "objectType" in value and value["objectType"] != "Activity":
+            self.err(f"{path}.objectType", "bad_object_type", str(value["objectType"]))
+        self.keys(value, ACTIVITY_KEYS, path)
+        if "id" not in value:
+            self.err(f"{path}.id", "required")
+        else:
+            self.iri(value["id"], f"{path}.id")
+        if "definition" in value:
+            self.definition(value["definition"], f"{path}.definition")
+
+    def statement_ref(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        if value.get("objectType") != "StatementRef":
+            self.err(f"{path}.objectType", "not_statement_ref")
+        self.keys(value, STATEMENT_REF_KEYS, path)
+        if "id" not in value:
+            self.err(f"{path}.id", "required")
+        else:
+            self.uuid(value["id"], f"{path}.id")
+
+    def statement_object(self, value: object, path: str, *, in_substatement: bool) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        object_type = value.get("objectType", "Activity")
+        if object_type == "Activity":
+            self.activity(value, path)
+        elif object_type in ("Agent", "Group"):
+            self.actor(value, path, object_type_required=True)
+        elif object_type == "StatementRef":
+            self.statement_ref(value, path)
+        elif object_type == "SubStatement":
+            if in_substatement:
+                self.err(f"{path}.objectType", "nested_substatement")
+            else:
+                self.statement(value, path, substatement=True)
+        else:
+            self.err(f"{path}.objectType", "bad_object_type", str(object_type))
+
+    # -- result (2.4.5) ---------------------------------------------------------------------------------
+
+    def result(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, RESULT_KEYS, path)
+        if "score" in value:
+            self.score(value["score"], f"{path}.score")
+        for key in ("success", "completion"):
+            if key in value and not isinstance(value[key], bool):
+                self.err(f"{path}.{key}", "not_boolean")
+        if "response" in value:
+            self.string(value["response"], f"{path}.response")
+        if "duration" in value and not is_duration(value["duration"]):
+            self.err(f"{path}.duration", "bad_duration")
+        if "extensions" in value:
+            self.extensions(value["extensions"], f"{path}.extensions")
+
+    def score(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, SCORE_KEYS, path)
+        numbers: dict[str, float] = {}
+        for key in ("scaled", "raw", "min", "max"):
+            if key in value:
+                if _is_number(value[key]):
+                    numbers[key] = value[key]
+                else:
+                    self.err(f"{path}.{key}", "not_number")
+        scaled = numbers.get("scaled")
+        if scaled is not None and not -1 <= scaled <= 1:
+            self.err(f"{path}.scaled", "scaled_out_of_range", str(scaled))
+        low, high, raw = numbers.get("min"), numbers.get("max"), numbers.get("raw")
+        if low is not None and high is not None and low >= high:
+            self.err(f"{path}.max", "max_not_above_min")
+        if raw is not None and low is not None and raw < low:
+            self.err(f"{path}.raw", "raw_below_min")
+        if raw is not None and high is not None and raw > high:
+            self.err(f"{path}.raw", "raw_above_max")
+
+    # -- context (2.4.6) --------------------------------------------------------------------------------
+
+    def context(self, value: object, path: str, *, object_is_activity: bool) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, CONTEXT_KEYS, path)
+        if "registration" in value:
+            self.uuid(value["registration"], f"{path}.registration")
+        if "instructor" in value:
+            self.actor(value["instructor"], f"{path}.instructor")
+        if "team" in value:
+            self.group_only(value["team"], f"{path}.team")
+        if "contextActivities" in value:
+            self.context_activities(value["contextActivities"], f"{path}.contextActivities")
+        for key in ("revision", "platform"):
+            if key in value:
+                self.string(value[key], f"{path}.{key}")
+                if not object_is_activity:
+                    self.err(f"{path}.{key}", "requires_activity_object")
+        if "language" in value and not is_language_tag(value["language"]):
+            self.err(f"{path}.language", "bad_language_tag")
+        if "statement" in value:
+            self.statement_ref(value["statement"], f"{path}.statement")
+        if "extensions" in value:
+            self.extensions(value["extensions"], f"{path}.extensions")
+
+    def context_activities(self, value: object, path: str) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, CONTEXT_ACTIVITY_KEYS, path)
+        for key in CONTEXT_ACTIVITY_KEYS & value.keys():
+            item = value[key]
+            if isinstance(item, list):
+                for i, activity in enumerate(item):
+                    self.activity(activity, f"{path}.{key}[{i}]")
+            else:
+                self.activity(item, f"{path}.{key}")
+
+    # -- authority (2.4.9) and attachments (2.4.11) -----------------------------------------------------
+
+    def authority(self, value: object, path: str) -> None:
+        if isinstance(value, Mapping) and value.get("objectType") == "Group":
+            if any(k in value for k in IFI_KEYS):
+                self.err(path, "authority_group_identified")
+            self.group(value, path, anonymous_members=2)
+        else:
+            self.agent(value, path)
+
+    def attachments(self, value: object, path: str) -> None:
+        if not isinstance(value, list):
+            self.err(path, "not_list")
+            return
+        for i, attachment in enumerate(value):
+            at = f"{path}[{i}]"
+            if not isinstance(attachment, Mapping):
+                self.err(at, "not_object")
+                continue
+            self.keys(attachment, ATTACHMENT_KEYS, at)
+            for key in ATTACHMENT_REQUIRED:
+                if key not in attachment:
+                    self.err(f"{at}.{key}", "required")
+            if "usageType" in attachment:
+                self.iri(attachment["usageType"], f"{at}.usageType")
+            for key in ("display", "description"):
+                if key in attachment:
+                    self.language_map(attachment[key], f"{at}.{key}")
+            content_type = attachment.get("contentType")
+            if content_type is not None and (not isinstance(content_type, str) or not _MIME.match(content_type)):
+                self.err(f"{at}.contentType", "bad_content_type")
+            length = attachment.get("length")
+            if "length" in attachment and (not isinstance(length, int) or isinstance(length, bool) or length < 0):
+                self.err(f"{at}.length", "bad_length")
+            sha2 = attachment.get("sha2")
+            if sha2 is not None and (not isinstance(sha2, str) or not _SHA2.match(sha2)):
+                self.err(f"{at}.sha2", "bad_sha2")
+            if "fileUrl" in attachment:
+                self.iri(attachment["fileUrl"], f"{at}.fileUrl", "not_irl")
+
+    # -- statement (2.4) and sub-statement (2.4.4.3) ----------------------------------------------------
+
+    def statement(self, value: object, path: str, *, substatement: bool = False) -> None:
+        if not isinstance(value, Mapping):
+            self.err(path, "not_object")
+            return
+        self.keys(value, SUBSTATEMENT_KEYS if substatement else STATEMENT_KEYS, path)
+        for key in ("actor", "verb", "object"):
+            if key not in value:
+                self.err(f"{path}.{key}", "required")
+        if "id" in value and not substatement:
+            self.uuid(value["id"], f"{path}.id")
+        if "actor" in value:
+            self.actor(value["actor"], f"{path}.actor")
+        if "verb" in value:
+            self.verb(value["verb"], f"{path}.verb")
+        obj = value.get("object")
+        if obj is not None:
+            self.statement_object(obj, f"{path}.object", in_substatement=substatement)
+        verb = value.get("verb")
+        voiding = isinstance(verb, Mapping) and verb.get("id") == VOIDED_VERB
+        if voiding and (not isinstance(obj, Mapping) or obj.get("objectType") != "StatementRef"):
+            self.err(f"{path}.object", "voiding_requires_statement_ref")
+        if "result" in value:
+            self.result(value["result"], f"{path}.result")
+        if "context" in value:
+            object_is_activity = isinstance(obj, Mapping) and obj.get("objectType", "Activity") == "Activity"
+            self.context(value["context"], f"{path}.context", object_is_activity=object_is_activity)
+        if "timestamp" in value:
+            self.timestamp(value["timestamp"], f"{path}.timestamp")
+        if "attachments" in value:
+            self.attachments(value["attachments"], f"{path}.attachments")
+        if substatement:
+            return
+        if "stored" in value:
+            self.timestamp(value["stored"], f"{path}.stored")
+        if "version" in value and (not isinstance(value["version"], str) or not _VERSION.match(value["version"])):
+            self.err(f"{path}.version", "bad_version")
+        if "authority" in value:
+            self.authority(value["authority"], f"{path}.authority")
+
+
+def validate_statement(obj: object, path: str = "$") -> list[Error]:
+    """Every problem of one xAPI 1.0.3 statement; empty when it is valid. Never raises on bad input."""
+    validator = _Validator()
+    validator.statement(obj, path)
+    return validator.errors
+
+
+def validate_statements(statements: object) -> list[Error]:
+    """Every problem of a batch (a list of statements, as POSTed); also ids repeated within the batch."""
+    if isinstance(statements, Mapping):
+        return validate_statement(statements)
+    if not isinstance(statements, list):
+        return [Error("$", "not_list")]
+    errors: list[Error] = []
+    seen: dict[str, int] = {}
+    for i, statement in enumerate(statements):
+        errors.extend(validate_statement(statement, f"$[{i}]"))
+        sid = statement.get("id") if isinstance(statement, Mapping) else None
+        if is_uuid(sid):
+            assert isinstance(sid, str)
+            key = sid.lower()
+            if key in seen:
+                errors.append(Error(f"$[{i}].id", "duplicate_id", f"$[{seen[key]}]"))
+            else:
+                seen[key] = i
+    return errors
+
+
+# -- normalisation ------------------------------------------------------------------------------------------
+
+
+def _normalise_actor(actor: Any) -> None:
+    if not isinstance(actor, dict):
+        return
+    mbox = actor.get("mbox")
+    if isinstance(mbox, str) and mbox.lower().startswith("mailto:"):
+        actor["mbox"] = "mailto:" + mbox[len("mailto:") :]
+    sha1 = actor.get("mbox_sha1sum")
+    if isinstance(sha1, str):
+        actor["mbox_sha1sum"] = sha1.lower()
+    members = actor.get("member")
+    if isinstance(members, list):
+        for member in members:
+            _normalise_actor(member)
+
+
+def _normalise_uuid(holder: Any, key: str) -> None:
+    if isinstance(holder, dict) and is_uuid(holder.get(key)):
+        holder[key] = str(uuid.UUID(holder[key]))
+
+
+def _normalise_body(statement: dict[str, Any]) -> None:
+    _normalise_actor(statement.get("actor"))
+    obj = statement.get("object")
+    if isinstance(obj, dict):
+        object_type = obj.setdefault("objectType", "Activity")
+        if object_type in ("Agent", "Group"):
+            _normalise_actor(obj)
+        elif object_type == "StatementRef":
+            _normalise_uuid(obj, "id")
+        elif object_type == "SubStatement":
+            _normalise_body(obj)
+    context = statement.get("context")
+    if isinstance(context, dict):
+        _normalise_uuid(context, "registration")
+        _normalise_actor(context.get("instructor"))
+        _normalise_actor(context.get("team"))
+        _normalise_uuid(context.get("statement"), "id")
+        activities = context.get("contextActivities")
+        if isinstance(activities, dict):
+            # 2.4.6.2: an LRS returns each context activity property as a list, even if it arrived as one object.
+            for key, item in list(activities.items()):
+                items = item if isinstance(item, list) else [item]
+                for activity in items:
+                    if isinstance(activity, dict):
+                        activity.setdefault("objectType", "Activity")
+                activities[key] = items
+    attachments = statement.get("attachments")
+    if isinstance(attachments, list):
+        for attachment in attachments:
+            if isinstance(attachment, dict) and isinstance(attachment.get("sha2"), str):
+                attachment["sha2"] = attachment["sha2"].lower()
+
+
+def normalise_statement(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a valid statement ready for storage: case-insensitive parts in lower case (the mailto: scheme,
+    mbox_sha1sum, UUIDs, sha2), objectType "Activity" made explicit, context activities as lists, version
+    defaulting to 1.0.0 ("1.0" read as "1.0.0"). The input is left untouched."""
+    statement: dict[str, Any] = copy.deepcopy(dict(obj))
+    _normalise_uuid(statement, "id")
+    version = statement.get("version")
+    if version is None or version == "1.0":
+        statement["version"] = DEFAULT_VERSION
+    _normalise_body(statement)
+    _normalise_actor(statement.get("authority"))
+    return statement

@@ -1,0 +1,449 @@
+"""xAPI 1.0.3 statement validation and normalisation (issue 8, xAPI-Data.md of the 1.0.3 specification)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from bangkom.engine.xapi import Error, normalise_statement, validate_statement, validate_statements
+
+UUID1 = "fd41c918-b88b-4b20-a0a5-a4c32391aaa0"
+UUID2 = "7ccd3322-e1a5-411a-a67d-6a735c76f119"
+AGENT = {"objectType": "Agent", "name": "Siti", "mbox": "mailto:siti@example.go.id"}
+AGENT2 = {"mbox": "mailto:budi@example.go.id"}
+ACCOUNT_AGENT = {"account": {"homePage": "https://sso.example.go.id", "name": "199001012015011001"}}
+VERB = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed", "id": "menyelesaikan"}}
+VOIDED = {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}}
+ACTIVITY = {
+    "objectType": "Activity",
+    "id": "https://bangkom.example.go.id/xapi/activities/course/42",
+    "definition": {
+        "name": {"id": "Pelatihan Kepemimpinan"},
+        "description": {"en": "Leadership training"},
+        "type": "http://adlnet.gov/expapi/activities/course",
+        "moreInfo": "https://bangkom.example.go.id/katalog/42",
+        "extensions": {"https://bangkom.example.go.id/xapi/ext/jp": 20},
+    },
+}
+BASE: dict[str, Any] = {"id": UUID1, "actor": AGENT, "verb": VERB, "object": ACTIVITY}
+STATEMENT_REF = {"objectType": "StatementRef", "id": UUID2}
+SUBSTATEMENT = {"objectType": "SubStatement", "actor": AGENT2, "verb": VERB, "object": ACTIVITY}
+ANON_GROUP = {"objectType": "Group", "member": [AGENT, AGENT2]}
+ATTACHMENT = {
+    "usageType": "http://adlnet.gov/expapi/attachments/signature",
+    "display": {"en-US": "Signature"},
+    "contentType": "application/octet-stream",
+    "length": 4235,
+    "sha2": "672fa5fa658017f1b72d65036f13379c6ab05d4ab3b6664908d8acf0b6a0c634",
+}
+_DROP = object()
+
+
+def st(base: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+    """A copy of BASE (or `base`) with `changes`; a change to `_DROP` removes the property."""
+    statement = copy.deepcopy(BASE if base is None else base)
+    for key, value in changes.items():
+        if value is _DROP:
+            statement.pop(key, None)
+        else:
+            statement[key] = copy.deepcopy(value)
+    return statement
+
+
+def activity(**definition: Any) -> dict[str, Any]:
+    return {"id": "http://example.com/q1", "definition": definition}
+
+
+VALID = [
+    pytest.param(st(), id="minimal"),
+    pytest.param(st(id=_DROP), id="no-id"),
+    pytest.param(st(id=UUID1.upper()), id="upper-case-uuid"),
+    pytest.param(st(actor={"mbox_sha1sum": "ebd31e95054c018b10727ccffd2ef2ec3a016ee9"}), id="mbox-sha1sum"),
+    pytest.param(st(actor={"openid": "http://openid.example.org/12345"}), id="openid"),
+    pytest.param(st(actor=ACCOUNT_AGENT), id="account"),
+    pytest.param(st(actor={"mbox": "MAILTO:Siti@Example.go.id"}), id="mailto-upper-case"),
+    pytest.param(st(actor=ANON_GROUP), id="anonymous-group"),
+    pytest.param(st(actor={"objectType": "Group", "name": "Tim", "mbox": "mailto:tim@example.go.id"}), id="id-group"),
+    pytest.param(st(actor={**ANON_GROUP, "account": ACCOUNT_AGENT["account"]}), id="identified-group-members"),
+    pytest.param(st(verb={"id": "http://adlnet.gov/expapi/verbs/attempted"}), id="verb-no-display"),
+    pytest.param(st(verb={**VERB, "display": {"zh-Hant-TW": "x", "sr-Latn-RS": "y", "es-419": "z"}}), id="lang-tags"),
+    pytest.param(st(object={"id": "http://example.com/a"}), id="activity-no-object-type"),
+    pytest.param(st(object={**AGENT2, "objectType": "Agent"}), id="agent-object"),
+    pytest.param(st(object=ANON_GROUP), id="group-object"),
+    pytest.param(st(object=STATEMENT_REF), id="statement-ref-object"),
+    pytest.param(st(object=SUBSTATEMENT), id="substatement"),
+    pytest.param(
+        st(object={**SUBSTATEMENT, "object": STATEMENT_REF, "timestamp": "2026-01-01T00:00:00Z"}),
+        id="substatement-with-ref",
+    ),
+    pytest.param(st(verb=VOIDED, object=STATEMENT_REF), id="voiding"),
+    pytest.param(
+        st(
+            object=activity(interactionType="choice", correctResponsesPattern=["a"], choices=[{"id": "a"}, {"id": "b"}])
+        ),
+        id="choice",
+    ),
+    pytest.param(
+        st(object=activity(interactionType="likert", scale=[{"id": "1", "description": {"en": "low"}}])), id="likert"
+    ),
+    pytest.param(
+        st(object=activity(interactionType="matching", source=[{"id": "a"}], target=[{"id": "1"}])), id="matching"
+    ),
+    pytest.param(st(object=activity(interactionType="performance", steps=[{"id": "s1"}])), id="performance"),
+    pytest.param(st(object=activity(interactionType="true-false", correctResponsesPattern=["true"])), id="true-false"),
+    pytest.param(
+        st(result={"score": {"scaled": -1, "raw": 5, "min": 0, "max": 10}, "success": True, "completion": False}),
+        id="result-score",
+    ),
+    pytest.param(st(result={"response": "a", "duration": "PT1H30M5.25S"}), id="result-duration"),
+    pytest.param(st(result={"duration": "P1DT12H"}), id="duration-days"),
+    pytest.param(st(result={"score": {"scaled": 1.0}}), id="scaled-one"),
+    pytest.param(
+        st(
+            context={
+                "registration": UUID2,
+                "instructor": AGENT2,
+                "team": ANON_GROUP,
+                "contextActivities": {
+                    "parent": {"id": "http://example.com/course"},
+                    "grouping": [{"id": "http://example.com/program"}],
+                    "category": [{"id": "http://example.com/cat", "objectType": "Activity"}],
+                    "other": [],
+                },
+                "revision": "2",
+                "platform": "bangkom",
+                "language": "id-ID",
+                "statement": STATEMENT_REF,
+                "extensions": {"http://example.com/ext": {"any": ["thing"]}},
+            }
+        ),
+        id="full-context",
+    ),
+    pytest.param(st(object=STATEMENT_REF, context={"registration": UUID2}), id="context-no-revision-non-activity"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00.123+07:00", stored="2026-11-30T04:00:01Z"), id="timestamps"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00+0700"), id="timestamp-basic-offset"),
+    pytest.param(st(version="1.0.3"), id="version-103"),
+    pytest.param(st(version="1.0"), id="version-10"),
+    pytest.param(st(authority=AGENT2), id="authority-agent"),
+    pytest.param(st(authority={"objectType": "Group", "member": [ACCOUNT_AGENT, AGENT2]}), id="authority-oauth"),
+    pytest.param(st(attachments=[ATTACHMENT, {**ATTACHMENT, "fileUrl": "https://x.example/sig"}]), id="attachments"),
+]
+
+
+@pytest.mark.parametrize("statement", VALID)
+def test_valid(statement: dict[str, Any]) -> None:
+    assert validate_statement(statement) == []
+
+
+INVALID = [
+    # structure and required properties
+    pytest.param("not a statement", "$", "not_object", id="not-object"),
+    pytest.param(st(actor=_DROP), "$.actor", "required", id="no-actor"),
+    pytest.param(st(verb=_DROP), "$.verb", "required", id="no-verb"),
+    pytest.param(st(object=_DROP), "$.object", "required", id="no-object"),
+    pytest.param(st(foo=1), "$.foo", "unknown_property", id="unknown-top-level"),
+    pytest.param(st(id="not-a-uuid"), "$.id", "not_uuid", id="bad-id"),
+    pytest.param(st(id=12), "$.id", "not_uuid", id="id-number"),
+    # actor
+    pytest.param(st(actor={"name": "x"}), "$.actor", "agent_ifi_count", id="agent-no-ifi"),
+    pytest.param(
+        st(actor={"mbox": "mailto:a@b.c", "openid": "http://o.example/1"}), "$.actor", "agent_ifi_count", id="two-ifis"
+    ),
+    pytest.param(st(actor={"mbox": "siti@example.go.id"}), "$.actor.mbox", "bad_mbox", id="mbox-no-mailto"),
+    pytest.param(st(actor={"mbox": "mailto:siti"}), "$.actor.mbox", "bad_mbox", id="mbox-no-at"),
+    pytest.param(st(actor={"mbox_sha1sum": "abc"}), "$.actor.mbox_sha1sum", "bad_mbox_sha1sum", id="short-sha1"),
+    pytest.param(st(actor={"openid": "not an iri"}), "$.actor.openid", "not_iri", id="openid-not-iri"),
+    pytest.param(st(actor={"account": {"name": "x"}}), "$.actor.account.homePage", "required", id="account-no-home"),
+    pytest.param(
+        st(actor={"account": {"homePage": "http://x.example"}}),
+        "$.actor.account.name",
+        "required",
+        id="account-no-name",
+    ),
+    pytest.param(
+        st(actor={"account": {"homePage": "nope", "name": "x"}}), "$.actor.account.homePage", "not_iri", id="home-bad"
+    ),
+    pytest.param(st(actor={**AGENT2, "objectType": "Person"}), "$.actor.objectType", "bad_object_type", id="person"),
+    pytest.param(st(actor={**AGENT2, "age": 3}), "$.actor.age", "unknown_property", id="agent-unknown-prop"),
+    pytest.param(st(actor={"objectType": "Group"}), "$.actor.member", "required", id="anon-group-no-member"),
+    pytest.param(st(actor={"objectType": "Group", "member": []}), "$.actor.member", "empty", id="anon-group-empty"),
+    pytest.param(
+        st(actor={"objectType": "Group", "member": [ANON_GROUP]}),
+        "$.actor.member[0]",
+        "group_in_group",
+        id="nested-group",
+    ),
+    pytest.param(
+        st(actor={"objectType": "Group", "member": [{"name": "x"}]}),
+        "$.actor.member[0]",
+        "agent_ifi_count",
+        id="member-no-ifi",
+    ),
+    pytest.param(
+        st(actor={**ANON_GROUP, "mbox": "mailto:a@b.c", "openid": "http://o.example"}),
+        "$.actor",
+        "group_ifi_count",
+        id="group-two-ifis",
+    ),
+    # verb
+    pytest.param(st(verb={"display": {"en": "x"}}), "$.verb.id", "required", id="verb-no-id"),
+    pytest.param(st(verb={"id": "completed"}), "$.verb.id", "not_iri", id="verb-id-not-iri"),
+    pytest.param(
+        st(verb={**VERB, "display": {"bad tag": "x"}}), "$.verb.display.bad tag", "bad_language_tag", id="tag"
+    ),
+    pytest.param(st(verb={**VERB, "display": {"en-": "x"}}), "$.verb.display.en-", "bad_language_tag", id="tag-dash"),
+    pytest.param(st(verb={**VERB, "display": {"en": 1}}), "$.verb.display.en", "not_string", id="display-not-string"),
+    pytest.param(st(verb={**VERB, "display": "completed"}), "$.verb.display", "not_object", id="display-string"),
+    pytest.param(st(verb={**VERB, "x": 1}), "$.verb.x", "unknown_property", id="verb-unknown-prop"),
+    # object
+    pytest.param(st(object={"definition": {}}), "$.object.id", "required", id="activity-no-id"),
+    pytest.param(st(object={"id": "course 42"}), "$.object.id", "not_iri", id="activity-id-not-iri"),
+    pytest.param(
+        st(object={"objectType": "Thing", "id": "http://x"}), "$.object.objectType", "bad_object_type", id="ot"
+    ),
+    pytest.param(st(object=AGENT2), "$.object.id", "required", id="agent-object-no-object-type"),
+    pytest.param(st(object={"objectType": "StatementRef", "id": "x"}), "$.object.id", "not_uuid", id="ref-bad-uuid"),
+    pytest.param(st(object=activity(type="course")), "$.object.definition.type", "not_iri", id="type-not-iri"),
+    pytest.param(st(object=activity(moreInfo="katalog")), "$.object.definition.moreInfo", "not_irl", id="moreinfo"),
+    pytest.param(
+        st(object=activity(name={"xx-yy-zz-": "x"})), "$.object.definition.name.xx-yy-zz-", "bad_language_tag"
+    ),
+    pytest.param(st(object=activity(colour="red")), "$.object.definition.colour", "unknown_property", id="def-unknown"),
+    pytest.param(
+        st(object=activity(interactionType="essay")),
+        "$.object.definition.interactionType",
+        "bad_interaction_type",
+        id="interaction-type",
+    ),
+    pytest.param(
+        st(object=activity(interactionType="true-false", choices=[{"id": "a"}])),
+        "$.object.definition.choices",
+        "component_not_allowed",
+        id="choices-on-true-false",
+    ),
+    pytest.param(
+        st(object=activity(choices=[{"id": "a"}])),
+        "$.object.definition.choices",
+        "component_not_allowed",
+        id="choices-no-interaction-type",
+    ),
+    pytest.param(
+        st(object=activity(interactionType="choice", choices=[{"id": "a"}, {"id": "a"}])),
+        "$.object.definition.choices[1].id",
+        "duplicate_component_id",
+        id="duplicate-choice",
+    ),
+    pytest.param(
+        st(object=activity(interactionType="choice", choices=[{"description": {"en": "a"}}])),
+        "$.object.definition.choices[0].id",
+        "required",
+        id="choice-no-id",
+    ),
+    pytest.param(
+        st(object=activity(interactionType="choice", correctResponsesPattern="a")),
+        "$.object.definition.correctResponsesPattern",
+        "not_string_list",
+        id="pattern-not-list",
+    ),
+    pytest.param(
+        st(object={**SUBSTATEMENT, "object": SUBSTATEMENT}),
+        "$.object.object.objectType",
+        "nested_substatement",
+        id="substatement-in-substatement",
+    ),
+    pytest.param(st(object={**SUBSTATEMENT, "id": UUID2}), "$.object.id", "unknown_property", id="substatement-id"),
+    pytest.param(
+        st(object={**SUBSTATEMENT, "stored": "2026-01-01T00:00:00Z"}),
+        "$.object.stored",
+        "unknown_property",
+        id="sub-st",
+    ),
+    pytest.param(st(object={**SUBSTATEMENT, "version": "1.0.0"}), "$.object.version", "unknown_property", id="sub-ver"),
+    pytest.param(
+        st(object={**SUBSTATEMENT, "authority": AGENT2}), "$.object.authority", "unknown_property", id="sub-au"
+    ),
+    pytest.param(
+        st({k: v for k, v in SUBSTATEMENT.items() if k != "verb"}, objectType=_DROP) | {"actor": AGENT},
+        "$.verb",
+        "required",
+        id="statement-missing-verb",
+    ),
+    pytest.param(
+        st(object={k: v for k, v in SUBSTATEMENT.items() if k != "verb"}),
+        "$.object.verb",
+        "required",
+        id="substatement-no-verb",
+    ),
+    pytest.param(st(verb=VOIDED), "$.object", "voiding_requires_statement_ref", id="voiding-activity"),
+    pytest.param(st(verb=VOIDED, object=SUBSTATEMENT), "$.object", "voiding_requires_statement_ref", id="voiding-sub"),
+    # result
+    pytest.param(
+        st(result={"score": {"scaled": 1.5}}), "$.result.score.scaled", "scaled_out_of_range", id="scaled-1.5"
+    ),
+    pytest.param(st(result={"score": {"scaled": -1.01}}), "$.result.score.scaled", "scaled_out_of_range", id="scaled"),
+    pytest.param(st(result={"score": {"raw": 11, "max": 10}}), "$.result.score.raw", "raw_above_max", id="raw-max"),
+    pytest.param(st(result={"score": {"raw": -1, "min": 0}}), "$.result.score.raw", "raw_below_min", id="raw-min"),
+    pytest.param(st(result={"score": {"min": 10, "max": 10}}), "$.result.score.max", "max_not_above_min", id="min-max"),
+    pytest.param(st(result={"score": {"raw": "5"}}), "$.result.score.raw", "not_number", id="raw-string"),
+    pytest.param(st(result={"score": {"scaled": True}}), "$.result.score.scaled", "not_number", id="scaled-bool"),
+    pytest.param(st(result={"success": "true"}), "$.result.success", "not_boolean", id="success-string"),
+    pytest.param(st(result={"completion": 1}), "$.result.completion", "not_boolean", id="completion-int"),
+    pytest.param(st(result={"response": 42}), "$.result.response", "not_string", id="response-number"),
+    pytest.param(st(result={"duration": "1h30m"}), "$.result.duration", "bad_duration", id="duration"),
+    pytest.param(st(result={"duration": "PT"}), "$.result.duration", "bad_duration", id="duration-empty-time"),
+    pytest.param(st(result={"duration": "P"}), "$.result.duration", "bad_duration", id="duration-empty"),
+    pytest.param(st(result={"extensions": {"jp": 2}}), "$.result.extensions.jp", "extension_key_not_iri", id="ext"),
+    pytest.param(st(result={"grade": "A"}), "$.result.grade", "unknown_property", id="result-unknown"),
+    # context
+    pytest.param(st(context={"registration": "x"}), "$.context.registration", "not_uuid", id="registration"),
+    pytest.param(st(context={"instructor": {"name": "x"}}), "$.context.instructor", "agent_ifi_count", id="instructor"),
+    pytest.param(st(context={"team": AGENT2}), "$.context.team.objectType", "not_group", id="team-agent"),
+    pytest.param(
+        st(object={**AGENT2, "objectType": "Agent"}, context={"revision": "1"}),
+        "$.context.revision",
+        "requires_activity_object",
+        id="revision-agent-object",
+    ),
+    pytest.param(
+        st(object=STATEMENT_REF, context={"platform": "x"}),
+        "$.context.platform",
+        "requires_activity_object",
+        id="platform-ref-object",
+    ),
+    pytest.param(st(context={"language": "english!"}), "$.context.language", "bad_language_tag", id="language"),
+    pytest.param(st(context={"statement": {"id": UUID2}}), "$.context.statement.objectType", "not_statement_ref"),
+    pytest.param(
+        st(context={"contextActivities": {"parent": {"id": "nope"}}}),
+        "$.context.contextActivities.parent.id",
+        "not_iri",
+        id="parent-id",
+    ),
+    pytest.param(
+        st(context={"contextActivities": {"grouping": [{"id": "http://x"}, {"definition": {}}]}}),
+        "$.context.contextActivities.grouping[1].id",
+        "required",
+        id="grouping-list",
+    ),
+    pytest.param(
+        st(context={"contextActivities": {"sibling": []}}),
+        "$.context.contextActivities.sibling",
+        "unknown_property",
+        id="context-activities-key",
+    ),
+    pytest.param(
+        st(context={"contextActivities": {"parent": [AGENT2]}}),
+        "$.context.contextActivities.parent[0].mbox",
+        "unknown_property",
+        id="parent-agent",
+    ),
+    pytest.param(st(context={"extensions": []}), "$.context.extensions", "not_object", id="extensions-list"),
+    # timestamps, version, authority
+    pytest.param(st(timestamp="2026-11-30T04:00:00"), "$.timestamp", "bad_timestamp", id="timestamp-no-tz"),
+    pytest.param(st(timestamp="2026-11-30"), "$.timestamp", "bad_timestamp", id="timestamp-date"),
+    pytest.param(st(timestamp="2026-02-30T04:00:00Z"), "$.timestamp", "bad_timestamp", id="timestamp-30-feb"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00-00:00"), "$.timestamp", "bad_timestamp", id="timestamp-minus-zero"),
+    pytest.param(st(stored="yesterday"), "$.stored", "bad_timestamp", id="stored"),
+    pytest.param(st(version="2.0.0"), "$.version", "bad_version", id="version-2"),
+    pytest.param(st(version="1.1.0"), "$.version", "bad_version", id="version-11"),
+    pytest.param(st(version=1.0), "$.version", "bad_version", id="version-number"),
+    pytest.param(
+        st(authority={"objectType": "Group", "member": [AGENT, AGENT2, ACCOUNT_AGENT]}),
+        "$.authority.member",
+        "authority_group_size",
+        id="authority-three",
+    ),
+    pytest.param(
+        st(authority={"objectType": "Group", "mbox": "mailto:a@b.c", "member": [AGENT, AGENT2]}),
+        "$.authority",
+        "authority_group_identified",
+        id="authority-identified-group",
+    ),
+    pytest.param(st(authority={"name": "x"}), "$.authority", "agent_ifi_count", id="authority-no-ifi"),
+    # attachments
+    pytest.param(st(attachments=ATTACHMENT), "$.attachments", "not_list", id="attachments-not-list"),
+    pytest.param(
+        st(attachments=[{k: v for k, v in ATTACHMENT.items() if k != "sha2"}]),
+        "$.attachments[0].sha2",
+        "required",
+        id="attachment-no-sha2",
+    ),
+    pytest.param(st(attachments=[{**ATTACHMENT, "length": "10"}]), "$.attachments[0].length", "bad_length", id="len"),
+    pytest.param(st(attachments=[{**ATTACHMENT, "length": -1}]), "$.attachments[0].length", "bad_length", id="len-neg"),
+    pytest.param(st(attachments=[{**ATTACHMENT, "sha2": "xyz"}]), "$.attachments[0].sha2", "bad_sha2", id="sha2"),
+    pytest.param(st(attachments=[{**ATTACHMENT, "usageType": "sig"}]), "$.attachments[0].usageType", "not_iri"),
+    pytest.param(st(attachments=[{**ATTACHMENT, "fileUrl": "file name"}]), "$.attachments[0].fileUrl", "not_irl"),
+    pytest.param(
+        st(attachments=[{**ATTACHMENT, "contentType": "pdf"}]),
+        "$.attachments[0].contentType",
+        "bad_content_type",
+        id="content-type",
+    ),
+    pytest.param(
+        st(attachments=[{**ATTACHMENT, "display": {"??": "x"}}]),
+        "$.attachments[0].display.??",
+        "bad_language_tag",
+        id="attachment-display",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "path", "code"), INVALID)
+def test_invalid(statement: Any, path: str, code: str) -> None:
+    errors = validate_statement(statement)
+    assert Error(path, code) in [Error(e.path, e.code) for e in errors], errors
+
+
+def test_every_problem_is_reported() -> None:
+    statement = st(id="x", actor={"name": "x"}, verb={"id": "v"}, result={"score": {"scaled": 2}}, extra=True)
+    codes = {(e.path, e.code) for e in validate_statement(statement)}
+    assert codes == {
+        ("$.id", "not_uuid"),
+        ("$.actor", "agent_ifi_count"),
+        ("$.verb.id", "not_iri"),
+        ("$.result.score.scaled", "scaled_out_of_range"),
+        ("$.extra", "unknown_property"),
+    }
+
+
+@pytest.mark.parametrize("junk", [None, 1, [], "x", {"actor": None, "verb": [], "object": 3}, {"context": "x"}])
+def test_never_raises(junk: Any) -> None:
+    assert validate_statement(junk)
+
+
+def test_batch() -> None:
+    errors = validate_statements([st(), st(id=UUID2), st(id=UUID1.upper()), st(verb=_DROP, id=_DROP)])
+    assert [(e.path, e.code) for e in errors] == [("$[2].id", "duplicate_id"), ("$[3].verb", "required")]
+    assert validate_statements([st(id=_DROP), st(id=_DROP)]) == []
+    assert validate_statements(st()) == []
+    assert validate_statements("x") == [Error("$", "not_list")]
+
+
+def test_normalise() -> None:
+    statement = st(
+        id=UUID1.upper(),
+        actor={"mbox": "MAILTO:Siti@example.go.id"},
+        object={"id": "http://example.com/a"},
+        context={
+            "registration": UUID2.upper(),
+            "contextActivities": {"parent": {"id": "http://example.com/p"}},
+            "team": {"objectType": "Group", "member": [{"mbox_sha1sum": "EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"}]},
+        },
+        attachments=[{**ATTACHMENT, "sha2": ATTACHMENT["sha2"].upper()}],
+    )
+    original = copy.deepcopy(statement)
+    out = normalise_statement(statement)
+    assert statement == original
+    assert validate_statement(out) == []
+    assert out["id"] == UUID1
+    assert out["version"] == "1.0.0"
+    assert out["actor"]["mbox"] == "mailto:Siti@example.go.id"
+    assert out["object"]["objectType"] == "Activity"
+    assert out["context"]["registration"] == UUID2
+    assert out["context"]["contextActivities"]["parent"] == [{"id": "http://example.com/p", "objectType": "Activity"}]
+    assert out["context"]["team"]["member"][0]["mbox_sha1sum"] == "ebd31e95054c018b10727ccffd2ef2ec3a016ee9"
+    assert out["attachments"][0]["sha2"] == ATTACHMENT["sha2"]
+    assert normalise_statement(st(version="1.0"))["version"] == "1.0.0"
+    assert normalise_statement(st(version="1.0.3"))["version"] == "1.0.3"
+    assert normalise_statement(out) == out  # idempotent
