@@ -124,6 +124,9 @@ VALID = [
     pytest.param(st(object=STATEMENT_REF, context={"registration": UUID2}), id="context-no-revision-non-activity"),
     pytest.param(st(timestamp="2026-11-30T04:00:00.123+07:00", stored="2026-11-30T04:00:01Z"), id="timestamps"),
     pytest.param(st(timestamp="2026-11-30T04:00:00+0700"), id="timestamp-basic-offset"),
+    pytest.param(st(timestamp="20261130T040000.5Z"), id="timestamp-basic-format"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00+07"), id="timestamp-hour-offset"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00"), id="timestamp-no-zone-is-a-should"),
     pytest.param(st(version="1.0.3"), id="version-103"),
     pytest.param(st(version="1.0"), id="version-10"),
     pytest.param(st(authority=AGENT2), id="authority-agent"),
@@ -338,9 +341,15 @@ INVALID = [
         "unknown_property",
         id="parent-agent",
     ),
+    pytest.param(
+        st(context={"contextActivities": {}}), "$.context.contextActivities", "empty", id="context-activities-empty"
+    ),
+    pytest.param(st(actor={**AGENT2, "objectType": 5}), "$.actor.objectType", "bad_object_type", id="ot-not-string"),
+    pytest.param(st(actor={**AGENT2, "member": [AGENT]}), "$.actor.member", "unknown_property", id="member-on-agent"),
     pytest.param(st(context={"extensions": []}), "$.context.extensions", "not_object", id="extensions-list"),
     # timestamps, version, authority
-    pytest.param(st(timestamp="2026-11-30T04:00:00"), "$.timestamp", "bad_timestamp", id="timestamp-no-tz"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00+24:00"), "$.timestamp", "bad_timestamp", id="timestamp-offset-24"),
+    pytest.param(st(timestamp="2026-11-30T25:00:00Z"), "$.timestamp", "bad_timestamp", id="timestamp-hour-25"),
     pytest.param(st(timestamp="2026-11-30"), "$.timestamp", "bad_timestamp", id="timestamp-date"),
     pytest.param(st(timestamp="2026-02-30T04:00:00Z"), "$.timestamp", "bad_timestamp", id="timestamp-30-feb"),
     pytest.param(st(timestamp="2026-11-30T04:00:00-00:00"), "$.timestamp", "bad_timestamp", id="timestamp-minus-zero"),
@@ -393,6 +402,18 @@ INVALID = [
 def test_invalid(statement: Any, path: str, code: str) -> None:
     errors = validate_statement(statement)
     assert Error(path, code) in [Error(e.path, e.code) for e in errors], errors
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "ok"),
+    [("2026-11-30T04:00:00Z", True), ("2026-11-30T04:00:00+07:00", True), ("2026-11-30T04:00:00", False)],
+)
+def test_require_timezone(timestamp: str, ok: bool) -> None:
+    errors = validate_statement(st(timestamp=timestamp), require_timezone=True)
+    assert errors == ([] if ok else [Error("$.timestamp", "bad_timestamp")])
+    assert validate_statements([st(stored=timestamp)], require_timezone=True) == (
+        [] if ok else [Error("$[0].stored", "bad_timestamp")]
+    )
 
 
 def test_every_problem_is_reported() -> None:

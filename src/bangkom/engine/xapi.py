@@ -93,8 +93,11 @@ _LANGTAG = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# ISO 8601 date-time, extended (2026-11-30T04:00:00.5+07:00) or basic (20261130T040000Z) form, zone optional.
 _TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-](\d{2}):?(\d{2}))$", re.IGNORECASE
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"|^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?$",
+    re.IGNORECASE,
 )
 # ISO 8601 duration: PnYnMnDTnHnMnS (the last given part may be a decimal) or PnW.
 _DURATION = re.compile(
@@ -124,19 +127,29 @@ def is_language_tag(value: object) -> bool:
     return isinstance(value, str) and _LANGTAG.match(value) is not None
 
 
-def is_timestamp(value: object) -> bool:
-    """ISO 8601 date-time with a time zone (`Z` or an offset; -00:00 is refused, section 2.4.7)."""
+def is_timestamp(value: object, *, require_timezone: bool = False) -> bool:
+    """ISO 8601 date-time (4.5). The spec says a timestamp SHOULD include the time zone, so one without is
+    accepted unless `require_timezone`; the offset -00:00 is refused."""
     if not isinstance(value, str):
         return False
     m = _TIMESTAMP.match(value)
-    if m is None or m.group(8) == "-00:00" or m.group(8) == "-0000":
+    if m is None:
         return False
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    groups = m.groups()[:7] if m.group(1) is not None else m.groups()[7:]
+    zone = groups[6]
+    if zone is None:
+        if require_timezone:
+            return False
+    elif zone.upper() != "Z":
+        hours, minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
+        if hours > 23 or minutes > 59 or (zone[0] == "-" and hours == 0 and minutes == 0):
+            return False
+    year, month, day, hour, minute, second = (int(g) for g in groups[:6])
     try:
         dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
     except ValueError:
         return False
-    return m.group(9) is None or (int(m.group(9)) <= 23 and int(m.group(10)) <= 59)
+    return True
 
 
 def is_duration(value: object) -> bool:
@@ -148,8 +161,9 @@ def _is_number(value: object) -> bool:
 
 
 class _Validator:
-    def __init__(self) -> None:
+    def __init__(self, *, require_timezone: bool = False) -> None:
         self.errors: list[Error] = []
+        self.require_timezone = require_timezone
 
     def err(self, path: str, code: str, detail: str = "") -> None:
         self.errors.append(Error(path, code, detail))
@@ -194,7 +208,7 @@ class _Validator:
                 self.err(f"{path}.{key}", "extension_key_not_iri")
 
     def timestamp(self, value: object, path: str) -> None:
-        if not is_timestamp(value):
+        if not is_timestamp(value, require_timezone=self.require_timezone):
             self.err(path, "bad_timestamp")
 
     # -- actors (2.4.2) ---------------------------------------------------------------------------------
@@ -480,6 +494,8 @@ class _Validator:
             self.err(path, "not_object")
             return
         self.keys(value, CONTEXT_ACTIVITY_KEYS, path)
+        if not value:
+            self.err(path, "empty")
         for key in CONTEXT_ACTIVITY_KEYS & value.keys():
             item = value[key]
             if isinstance(item, list):
@@ -570,23 +586,24 @@ class _Validator:
             self.authority(value["authority"], f"{path}.authority")
 
 
-def validate_statement(obj: object, path: str = "$") -> list[Error]:
-    """Every problem of one xAPI 1.0.3 statement; empty when it is valid. Never raises on bad input."""
-    validator = _Validator()
+def validate_statement(obj: object, path: str = "$", *, require_timezone: bool = False) -> list[Error]:
+    """Every problem of one xAPI 1.0.3 statement; empty when it is valid. Never raises on bad input.
+    `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD)."""
+    validator = _Validator(require_timezone=require_timezone)
     validator.statement(obj, path)
     return validator.errors
 
 
-def validate_statements(statements: object) -> list[Error]:
+def validate_statements(statements: object, *, require_timezone: bool = False) -> list[Error]:
     """Every problem of a batch (a list of statements, as POSTed); also ids repeated within the batch."""
     if isinstance(statements, Mapping):
-        return validate_statement(statements)
+        return validate_statement(statements, require_timezone=require_timezone)
     if not isinstance(statements, list):
         return [Error("$", "not_list")]
     errors: list[Error] = []
     seen: dict[str, int] = {}
     for i, statement in enumerate(statements):
-        errors.extend(validate_statement(statement, f"$[{i}]"))
+        errors.extend(validate_statement(statement, f"$[{i}]", require_timezone=require_timezone))
         sid = statement.get("id") if isinstance(statement, Mapping) else None
         if is_uuid(sid):
             assert isinstance(sid, str)
