@@ -546,6 +546,29 @@ class _Validator:
 
     # -- statement (2.4) and sub-statement (2.4.4.3) ----------------------------------------------------
 
+    def no_empty_values(self, value: object, path: str) -> None:
+        """2.2: no property may be null or an empty object, except inside extensions (XAPI-00001)."""
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                at = f"{path}.{key}"
+                if item is None:
+                    self.err(at, "null_value")
+                elif key == "extensions":
+                    continue
+                elif isinstance(item, Mapping) and not item:
+                    self.err(at, "empty_object")
+                else:
+                    self.no_empty_values(item, at)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                at = f"{path}[{i}]"
+                if item is None:
+                    self.err(at, "null_value")
+                elif isinstance(item, Mapping) and not item:
+                    self.err(at, "empty_object")
+                else:
+                    self.no_empty_values(item, at)
+
     def statement(self, value: object, path: str, *, substatement: bool = False) -> None:
         if not isinstance(value, Mapping):
             self.err(path, "not_object")
@@ -561,7 +584,7 @@ class _Validator:
         if "verb" in value:
             self.verb(value["verb"], f"{path}.verb")
         obj = value.get("object")
-        if obj is not None:
+        if "object" in value:
             self.statement_object(obj, f"{path}.object", in_substatement=substatement)
         verb = value.get("verb")
         voiding = isinstance(verb, Mapping) and verb.get("id") == VOIDED_VERB
@@ -590,6 +613,7 @@ def validate_statement(obj: object, path: str = "$", *, require_timezone: bool =
     """Every problem of one xAPI 1.0.3 statement; empty when it is valid. Never raises on bad input.
     `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD)."""
     validator = _Validator(require_timezone=require_timezone)
+    validator.no_empty_values(obj, path)
     validator.statement(obj, path)
     return validator.errors
 
