@@ -304,6 +304,35 @@ INVALID = [
     pytest.param(st(result={"score": {"raw": -1, "min": 0}}), "$.result.score.raw", "raw_below_min", id="raw-min"),
     pytest.param(st(result={"score": {"min": 10, "max": 10}}), "$.result.score.max", "max_not_above_min", id="min-max"),
     pytest.param(st(result={"score": {"raw": "5"}}), "$.result.score.raw", "not_number", id="raw-string"),
+    pytest.param(st(result={"score": {"raw": float("nan")}}), "$.result.score.raw", "not_number", id="raw-nan"),
+    pytest.param(st(result={"score": {"max": float("inf")}}), "$.result.score.max", "not_number", id="max-inf"),
+    pytest.param(
+        st(object=activity(interactionType="likert", steps=[{"id": "s"}])),
+        "$.object.definition.steps",
+        "component_not_allowed",
+        id="steps-on-likert",
+    ),
+    pytest.param(
+        st(object=activity(correctResponsesPattern=["a"])),
+        "$.object.definition.correctResponsesPattern",
+        "requires_interaction_type",
+        id="pattern-without-interaction-type",
+    ),
+    pytest.param(
+        st(object=activity(interactionType="choice", choices={"id": "a"})),
+        "$.object.definition.choices",
+        "not_list",
+        id="choices-not-list",
+    ),
+    pytest.param(
+        st(object={**SUBSTATEMENT, "actor": {"name": "x"}}), "$.object.actor", "agent_ifi_count", id="sub-act"
+    ),
+    pytest.param(
+        st(object={"objectType": "SubStatement", "actor": AGENT, "verb": VOIDED, "object": ACTIVITY}),
+        "$.object.object",
+        "voiding_requires_statement_ref",
+        id="voiding-inside-substatement",
+    ),
     pytest.param(st(result={"score": {"scaled": True}}), "$.result.score.scaled", "not_number", id="scaled-bool"),
     pytest.param(st(result={"success": "true"}), "$.result.success", "not_boolean", id="success-string"),
     pytest.param(st(result={"completion": 1}), "$.result.completion", "not_boolean", id="completion-int"),
