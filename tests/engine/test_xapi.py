@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from bangkom.engine.xapi import Error, normalise_statement, validate_statement, validate_statements
+from bangkom.engine.xapi import (
+    Error,
+    normalise_statement,
+    parse_statements,
+    validate_statement,
+    validate_statements,
+)
 
 UUID1 = "fd41c918-b88b-4b20-a0a5-a4c32391aaa0"
 UUID2 = "7ccd3322-e1a5-411a-a67d-6a735c76f119"
@@ -482,6 +488,22 @@ def test_batch() -> None:
     assert validate_statements([st(id=_DROP), st(id=_DROP)]) == []
     assert validate_statements(st()) == []
     assert validate_statements("x") == [Error("$", "not_list")]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ('{"a": 1}', []),
+        (b'[{"a": {"b": 1}}]', []),
+        ('{"verb": {"id": "x", "id": "y"}}', ["duplicate_key"]),
+        ('{"result": {"score": {"raw": NaN}}}', ["not_json_number"]),
+        ('{"a": 1', ["bad_json"]),
+        (b"\xff", ["bad_json"]),
+    ],
+)
+def test_parse_statements(text: str | bytes, codes: list[str]) -> None:
+    _, errors = parse_statements(text)
+    assert [e.code for e in errors] == codes
 
 
 def test_normalise() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import math
 import re
 import uuid
@@ -638,6 +639,31 @@ def validate_statements(statements: object, *, require_timezone: bool = False) -
             else:
                 seen[key] = i
     return errors
+
+
+def parse_statements(text: str | bytes) -> tuple[object, list[Error]]:
+    """Decode a request body, keeping what plain json.loads loses: a key repeated within one JSON object
+    (XAPI-00021: every property at most once) and NaN/Infinity (not JSON) are reported, not silently merged.
+    Returns the decoded value (None if the text is not JSON) and the problems; validate the value afterwards."""
+    errors: list[Error] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for key, item in items:
+            if key in obj:
+                errors.append(Error("$", "duplicate_key", key))
+            obj[key] = item
+        return obj
+
+    def constant(name: str) -> float:
+        errors.append(Error("$", "not_json_number", name))
+        return math.nan
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except (ValueError, TypeError) as exc:
+        return None, [Error("$", "bad_json", str(exc))]
+    return value, errors
 
 
 # -- normalisation ------------------------------------------------------------------------------------------
