@@ -6,8 +6,6 @@ shape and writes nothing. Runs: the admin instansi of the AKPK's instansi. IDP i
 atasan chain (who decides) and the admin instansi (who reads).
 """
 
-
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -18,10 +16,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from bangkom.engine.hours import format_jp
 from bangkom.learning.api import ErrorsOut, MessageOut, field_errors
 from bangkom.learning.models import LearningRecord, RecordStatus
 from bangkom.org.selectors import employees_visible_to
+from bangkom.planning.api import _number
 from bangkom.planning.models import PlanGap, PlanItem, PlanRun
 from bangkom.planning.plan_selectors import akpk_for_admin, idp_items_to_decide, my_idp_items, run_for_admin, runs_of
 from bangkom.planning.plan_services import (
@@ -38,11 +36,6 @@ from bangkom.planning.plan_services import (
 router = Router(tags=["Rencana pengembangan dan IDP"])
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
-
-
-def _number(value: Decimal) -> str:
-    """Exact decimal as text without trailing zeros ("12.5", "3"), as in the other APIs."""
-    return format_jp(int((value * 100).to_integral_value()))
 
 
 def _missing(what: str) -> HttpError:
@@ -193,14 +186,14 @@ class ClosesOut(Schema):
 class ItemOut(Schema):
     id: int
     run_id: int
-    year: int
-    employee_nip: str
-    employee_name: str
+    year: int = Field(..., alias="run.akpk.year")
+    employee_nip: str = Field(..., alias="employee.nip")
+    employee_name: str = Field(..., alias="employee.name")
     offering_id: int
-    offering_title: str
-    form: int
+    offering_title: str = Field(..., alias="offering.title")
+    form: int = Field(..., alias="offering.form_id")
     jp: str
-    cost: int
+    cost: int = Field(..., alias="offering.cost_per_participant")
     value: float
     closes: list[ClosesOut] = Field(..., description="Kebutuhan yang ditutup butir ini (alasannya).")
     towards_minimum: str
@@ -210,35 +203,11 @@ class ItemOut(Schema):
     done: bool = Field(..., description="Catatan pembelajaran terhubung dan sudah diverifikasi.")
 
     @staticmethod
-    def resolve_year(obj: PlanItem) -> int:
-        return obj.run.akpk.year
-
-    @staticmethod
-    def resolve_employee_nip(obj: PlanItem) -> str:
-        return obj.employee.nip
-
-    @staticmethod
-    def resolve_employee_name(obj: PlanItem) -> str:
-        return obj.employee.name
-
-    @staticmethod
-    def resolve_offering_title(obj: PlanItem) -> str:
-        return obj.offering.title
-
-    @staticmethod
-    def resolve_form(obj: PlanItem) -> int:
-        return obj.offering.form_id
-
-    @staticmethod
-    def resolve_jp(obj: PlanItem) -> str:
+    def resolve_jp(obj: PlanItem) -> str | None:
         return _number(obj.offering.jp)
 
     @staticmethod
-    def resolve_cost(obj: PlanItem) -> int:
-        return obj.offering.cost_per_participant
-
-    @staticmethod
-    def resolve_towards_minimum(obj: PlanItem) -> str:
+    def resolve_towards_minimum(obj: PlanItem) -> str | None:
         return _number(obj.towards_minimum)
 
     @staticmethod
@@ -259,20 +228,12 @@ def plan_items_api(request: HttpRequest, run_id: int) -> QuerySet[PlanItem]:
 
 class GapOut(Schema):
     kind: str
-    employee_nip: str
-    employee_name: str
+    employee_nip: str = Field(..., alias="employee.nip")
+    employee_name: str = Field(..., alias="employee.name")
     competency_code: str | None
     reason: str = Field(..., description="Kode alasan (engine.planner NEED_REASONS / MINIMUM_REASONS).")
     reason_text: str
     shortfall: str = Field(..., description="Kekurangan JP menuju JP minimal (jenis minimum).")
-
-    @staticmethod
-    def resolve_employee_nip(obj: PlanGap) -> str:
-        return obj.employee.nip
-
-    @staticmethod
-    def resolve_employee_name(obj: PlanGap) -> str:
-        return obj.employee.name
 
     @staticmethod
     def resolve_competency_code(obj: PlanGap) -> str | None:
@@ -283,7 +244,7 @@ class GapOut(Schema):
         return reason_text(obj.kind, obj.reason)
 
     @staticmethod
-    def resolve_shortfall(obj: PlanGap) -> str:
+    def resolve_shortfall(obj: PlanGap) -> str | None:
         return _number(obj.shortfall)
 
 
