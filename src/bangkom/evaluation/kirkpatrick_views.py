@@ -8,6 +8,7 @@ by one of its participants (who may know it exists) answers 403.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -158,17 +159,22 @@ def participant_remove_view(request: HttpRequest, offering_pk: int, pk: int) -> 
     return redirect("kirkpatrick_offering", offering.pk)
 
 
-@login_required
-def reaction_view(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = k.own_participation_get(request.user, pk)
-    if participant is None:
-        raise Http404
-    answered = hasattr(participant, "reaction")
+def _likert_form(
+    request: HttpRequest,
+    participant: Any,
+    *,
+    done: bool,
+    submit: Callable[..., Any],
+    items: Any,
+    template: str,
+    saved: str,
+) -> HttpResponse:
+    """One Likert form (level 1 or 3): on POST the service records the answers once, else the form again."""
     posted: Any = {}
-    if request.method == "POST" and not answered:
+    if request.method == "POST" and not done:
         posted = request.POST
         try:
-            k.reaction_submit(
+            submit(
                 actor=request.user,
                 participant=participant,
                 answers=request.POST,
@@ -179,18 +185,34 @@ def reaction_view(request: HttpRequest, pk: int) -> HttpResponse:
         except k.RecordInvalid as exc:
             _flash(request, exc)
         else:
-            messages.success(request, _("Terima kasih, jawaban survei reaksi Anda tersimpan."))
+            messages.success(request, saved)
             return redirect("kirkpatrick_tasks")
     return render(
         request,
-        "evaluation/kirkpatrick_reaction.html",
+        template,
         {
             "participant": participant,
-            "answered": answered,
-            "items": _items(REACTION_QUESTIONS, posted),
+            "done": done,
+            "items": _items(items, posted),
             "comment": posted.get("comment", "") if posted else "",
             "scale": range(1, 6),
         },
+    )
+
+
+@login_required
+def reaction_view(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = k.own_participation_get(request.user, pk)
+    if participant is None:
+        raise Http404
+    return _likert_form(
+        request,
+        participant,
+        done=hasattr(participant, "reaction"),
+        submit=k.reaction_submit,
+        items=REACTION_QUESTIONS,
+        template="evaluation/kirkpatrick_reaction.html",
+        saved=_("Terima kasih, jawaban survei reaksi Anda tersimpan."),
     )
 
 
@@ -199,34 +221,14 @@ def behaviour_view(request: HttpRequest, pk: int) -> HttpResponse:
     participant = k.rated_participation_get(request.user, pk)
     if participant is None:
         raise Http404
-    rated = hasattr(participant, "behaviour")
-    posted: Any = {}
-    if request.method == "POST" and not rated:
-        posted = request.POST
-        try:
-            k.behaviour_rate(
-                actor=request.user,
-                participant=participant,
-                answers=request.POST,
-                comment=request.POST.get("comment", ""),
-            )
-        except k.OutOfScope as exc:
-            raise Http404 from exc
-        except k.RecordInvalid as exc:
-            _flash(request, exc)
-        else:
-            messages.success(request, _("Penilaian perilaku tersimpan."))
-            return redirect("kirkpatrick_tasks")
-    return render(
+    return _likert_form(
         request,
-        "evaluation/kirkpatrick_behaviour.html",
-        {
-            "participant": participant,
-            "rated": rated,
-            "items": _items(BEHAVIOUR_STATEMENTS, posted),
-            "comment": posted.get("comment", "") if posted else "",
-            "scale": range(1, 6),
-        },
+        participant,
+        done=hasattr(participant, "behaviour"),
+        submit=k.behaviour_rate,
+        items=BEHAVIOUR_STATEMENTS,
+        template="evaluation/kirkpatrick_behaviour.html",
+        saved=_("Penilaian perilaku tersimpan."),
     )
 
 
