@@ -9,14 +9,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from bangkom.accounts.roles import roles_for
 from bangkom.evaluation.effectiveness import Row, Totals, effectiveness, years_of
+from bangkom.evaluation.views import admin_scope
 from bangkom.org.models import Agency
 from bangkom.web.downloads import FORMATS, table_response
 
@@ -78,24 +77,8 @@ def _download(agency: Agency, year: int, rows: list[Row], totals: Totals, fmt: s
 @login_required
 @require_GET
 def effectiveness_view(request: HttpRequest) -> HttpResponse:
-    roles = roles_for(request.user)
-    if not roles.is_admin_instansi:
-        raise PermissionDenied
-    agencies = list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
-    chosen = request.GET.get("instansi", "")
-    agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
-    if agency is None:
-        raise PermissionDenied
-    years = years_of(agency)
-    raw = request.GET.get("tahun", "")
-    if raw:
-        if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year + 1:
-            raise Http404
-        year = int(raw)
-    else:
-        year = years[0] if years else timezone.localdate().year
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
+    scope = admin_scope(request, years_of, foreign=PermissionDenied)
+    agency, agencies, year, years = scope.agency, scope.agencies, scope.year, scope.years
     rows, totals = effectiveness(agency, year)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:

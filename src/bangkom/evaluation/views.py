@@ -4,6 +4,7 @@ in engine.talent; every read is limited to an instansi the user administers (oth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -90,8 +91,16 @@ class Scope:
     years: list[int]
 
 
-def _scope(request: HttpRequest) -> Scope:
-    """The instansi (?instansi=, one the user administers) and year (?tahun=, default the latest rated)."""
+def admin_scope(
+    request: HttpRequest,
+    years_of: Callable[[Agency], list[int]],
+    *,
+    foreign: type[Exception] = Http404,
+) -> Scope:
+    """The instansi (?instansi=, one the user administers) and year (?tahun=, default the latest of years_of).
+
+    A user who administers no instansi gets 403; an instansi they do not administer raises `foreign`.
+    """
     roles = roles_for(request.user)
     if not roles.is_admin_instansi:
         raise PermissionDenied
@@ -99,8 +108,8 @@ def _scope(request: HttpRequest) -> Scope:
     chosen = request.GET.get("instansi", "")
     agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
     if agency is None:
-        raise Http404
-    years = rating_years(agency)
+        raise foreign
+    years = years_of(agency)
     raw = request.GET.get("tahun", "")
     if raw:
         if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year + 1:
@@ -111,6 +120,10 @@ def _scope(request: HttpRequest) -> Scope:
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     return Scope(agency=agency, agencies=agencies, year=year, years=years)
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return admin_scope(request, rating_years)
 
 
 def _scope_query(scope: Scope) -> str:
