@@ -1,0 +1,100 @@
+/* bangkom Belajar service worker. The shell is cached when the worker installs (cache-first), data.json is
+ * network-first with the last good copy as fallback, images are cached when first shown. The cache name
+ * carries the shell's version, so a new release replaces the old shell in one step. */
+"use strict";
+const VERSION = "{{ version }}";
+const SHELL_CACHE = "bangkom-ml-shell-" + VERSION;
+const DATA_CACHE = "bangkom-ml-data";
+const IMAGE_CACHE = "bangkom-ml-images";
+const SCOPE = {{ scope|safe }};
+const SHELL = {{ shell|safe }};
+const DATA_URL = {{ data_url|safe }};
+const SHELL_PATHS = new Set(SHELL.map((u) => new URL(u, self.location.origin).pathname));
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) =>
+      Promise.all(
+        SHELL.map((url) =>
+          fetch(url, { credentials: "same-origin", cache: "reload" }).then((response) => {
+            // A login page instead of the shell must never be cached as the shell.
+            if (!response.ok || response.redirected) throw new Error("shell " + url + ": " + response.status);
+            return cache.put(url, response);
+          })
+        )
+      )
+    ).then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((k) => k.startsWith("bangkom-ml-shell-") && k !== SHELL_CACHE).map((k) => caches.delete(k))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+function offlineCopy(response) {
+  // Marks a stored copy so that the app knows it is not talking to the server.
+  const headers = new Headers(response.headers);
+  headers.set("X-Bangkom-Offline", "1");
+  return response.blob().then((body) => new Response(body, { status: response.status, headers }));
+}
+
+function networkFirst(request) {
+  return fetch(request).then((response) => {
+    const type = response.headers.get("Content-Type") || "";
+    if (response.ok && !response.redirected && type.includes("json")) {
+      const copy = response.clone();
+      caches.open(DATA_CACHE).then((cache) => cache.put(DATA_URL, copy));
+    }
+    return response;
+  }).catch((error) =>
+    caches.open(DATA_CACHE).then((cache) => cache.match(DATA_URL)).then((hit) => {
+      if (hit) return offlineCopy(hit);
+      throw error;
+    })
+  );
+}
+
+function shellPage(event) {
+  // The page from the cache at once; refreshed in the background for the next visit (language, release).
+  const cached = caches.open(SHELL_CACHE).then((cache) => cache.match(SCOPE));
+  const refresh = fetch(event.request).then((response) => {
+    if (response.ok && !response.redirected) {
+      const copy = response.clone();
+      caches.open(SHELL_CACHE).then((cache) => cache.put(SCOPE, copy));
+    }
+    return response;
+  });
+  event.waitUntil(refresh.catch(() => undefined));
+  return cached.then((hit) => hit || refresh);
+}
+
+function cacheFirst(request, cacheName, key) {
+  return caches.open(cacheName).then((cache) =>
+    cache.match(key || request).then((hit) => hit || fetch(request).then((response) => {
+      if (response.ok) cache.put(key || request, response.clone());
+      return response;
+    }))
+  );
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return; // the sync POST goes to the network, and fails visibly offline
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === new URL(DATA_URL, self.location.origin).pathname) {
+    event.respondWith(networkFirst(request));
+  } else if (request.mode === "navigate" && url.pathname === SCOPE) {
+    event.respondWith(shellPage(event));
+  } else if (SHELL_PATHS.has(url.pathname)) {
+    event.respondWith(cacheFirst(request, SHELL_CACHE, url.pathname));
+  } else if (request.destination === "image") {
+    event.respondWith(cacheFirst(request, IMAGE_CACHE));
+  }
+});
