@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("bangkom.planning.urls")),
     path("", include("bangkom.planning.plan_urls")),
     path("", include("bangkom.mentoring.urls")),
+    path("", include("bangkom.microlearning.urls")),
     path("", include("bangkom.evaluation.kirkpatrick_urls")),
     path("", include("bangkom.evaluation.effectiveness_urls")),
     path("", include("bangkom.evaluation.urls")),
