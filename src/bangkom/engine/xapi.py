@@ -734,3 +734,102 @@ def normalise_statement(obj: Mapping[str, Any]) -> dict[str, Any]:
     _normalise_body(statement)
     _normalise_actor(statement.get("authority"))
     return statement
+
+
+# -- identities and lookup keys for the store ---------------------------------------------------------------
+
+
+def validate_actor(obj: object, path: str = "$") -> list[Error]:
+    """Every problem of an Agent or Group given on its own (the `agent` parameter of the LRS resources)."""
+    validator = _Validator()
+    validator.actor(obj, path)
+    return validator.errors
+
+
+def agent_key(actor: object) -> str | None:
+    """One string per identified agent or group: the inverse functional identifier, normalised, prefixed by
+    its kind ("mbox:mailto:a@b", "account:https://home|name"). None for an anonymous group."""
+    if not isinstance(actor, Mapping):
+        return None
+    mbox = actor.get("mbox")
+    if isinstance(mbox, str):
+        return "mbox:mailto:" + mbox[len("mailto:") :] if mbox.lower().startswith("mailto:") else "mbox:" + mbox
+    sha1 = actor.get("mbox_sha1sum")
+    if isinstance(sha1, str):
+        return "sha1:" + sha1.lower()
+    openid = actor.get("openid")
+    if isinstance(openid, str):
+        return "openid:" + openid
+    account = actor.get("account")
+    if isinstance(account, Mapping):
+        return f"account:{account.get('homePage', '')}|{account.get('name', '')}"
+    return None
+
+
+@dataclass
+class Lookup:
+    """What a statement names, for the store's lookup rows: (key, direct) pairs."""
+
+    agents: list[tuple[str, bool]]
+    activities: list[tuple[str, bool]]
+
+
+def _actor_keys(actor: object, direct: bool, out: list[tuple[str, bool]]) -> None:
+    if not isinstance(actor, Mapping):
+        return
+    key = agent_key(actor)
+    if key is not None:
+        out.append((key, direct))
+    members = actor.get("member")
+    if isinstance(members, list):
+        for member in members:
+            _actor_keys(member, False, out)
+
+
+def _context_activities(context: object, out: list[tuple[str, bool]]) -> None:
+    if not isinstance(context, Mapping):
+        return
+    activities = context.get("contextActivities")
+    if not isinstance(activities, Mapping):
+        return
+    for value in activities.values():
+        for activity in value if isinstance(value, list) else [value]:
+            if isinstance(activity, Mapping) and isinstance(activity.get("id"), str):
+                out.append((activity["id"], False))
+
+
+def lookup(statement: Mapping[str, Any]) -> Lookup:
+    """The agents and activities a (normalised) statement names. Direct: the actor or object (section 2.1.3
+    `agent`/`activity` filters); the others are found only with related_agents/related_activities: authority,
+    context instructor and team, group members, and everything inside a sub-statement."""
+    agents: list[tuple[str, bool]] = []
+    activities: list[tuple[str, bool]] = []
+
+    def body(stmt: Mapping[str, Any], top: bool) -> None:
+        _actor_keys(stmt.get("actor"), top, agents)
+        obj = stmt.get("object")
+        if isinstance(obj, Mapping):
+            object_type = obj.get("objectType", "Activity")
+            if object_type in ("Agent", "Group"):
+                _actor_keys(obj, top, agents)
+            elif object_type == "Activity" and isinstance(obj.get("id"), str):
+                activities.append((obj["id"], top))
+            elif object_type == "SubStatement":
+                body(obj, False)
+        context = stmt.get("context")
+        if isinstance(context, Mapping):
+            _actor_keys(context.get("instructor"), False, agents)
+            _actor_keys(context.get("team"), False, agents)
+        _context_activities(context, activities)
+
+    body(statement, True)
+    _actor_keys(statement.get("authority"), False, agents)
+    # One row per key: a direct mention wins over a related one.
+    return Lookup(agents=_dedupe(agents), activities=_dedupe(activities))
+
+
+def _dedupe(pairs: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    best: dict[str, bool] = {}
+    for key, direct in pairs:
+        best[key] = best.get(key, False) or direct
+    return list(best.items())

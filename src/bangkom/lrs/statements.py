@@ -1,0 +1,669 @@
+"""Statements: storing (with attachments and signatures), voiding and querying (xAPI 1.0.3, Communication 2.1).
+
+The one place for the rules of the statement resource; the views only translate HTTP. Every write of a batch
+is one transaction: a batch with one bad statement stores nothing (Communication 3.2).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import email.parser
+import email.policy
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from bangkom.engine import xapi
+from bangkom.lrs.http import XapiError
+from bangkom.lrs.models import Activity, Attachment, Client, Statement, StatementActivity, StatementAgent
+
+SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
+SIGNATURE_ALGORITHMS = {"RS256", "RS384", "RS512"}
+MAX_LIMIT = 100
+MORE_MAX_AGE = 24 * 3600
+QUERY_PARAMS = frozenset(
+    {
+        "statementId",
+        "voidedStatementId",
+        "agent",
+        "verb",
+        "activity",
+        "registration",
+        "related_activities",
+        "related_agents",
+        "since",
+        "until",
+        "limit",
+        "format",
+        "attachments",
+        "ascending",
+    }
+)
+SINGLE_PARAMS = frozenset({"statementId", "voidedStatementId", "format", "attachments"})
+
+
+@dataclass
+class Part:
+    content_type: str
+    data: bytes
+    sha2: str
+
+
+@dataclass
+class Body:
+    statements: Any
+    parts: dict[str, Part] = field(default_factory=dict)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def now_ms() -> dt.datetime:
+    moment = timezone.now()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def authority_of(client: Client) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": "urn:bangkom:xapi-client", "name": client.key},
+    }
+
+
+# -- request bodies -----------------------------------------------------------------------------------------
+
+
+def _parse_json(data: bytes) -> Any:
+    value, errors = xapi.parse_statements(data)
+    if errors:
+        raise XapiError(400, "; ".join(f"{e.path}: {e.code} {e.detail}".strip() for e in errors))
+    return value
+
+
+def parse_body(content_type_header: str, body: bytes) -> Body:
+    """The statements and attachment parts of a PUT/POST body: application/json, or multipart/mixed whose
+    first part is the JSON and each further part one attachment with its X-Experience-API-Hash."""
+    ctype = content_type_header.split(";", maxsplit=1)[0].strip().lower()
+    if ctype in {"application/json", ""}:
+        return Body(_parse_json(body))
+    if ctype != "multipart/mixed":
+        raise XapiError(400, f"Content-Type {ctype} is not accepted for statements.")
+    if "boundary=" not in content_type_header.lower():
+        raise XapiError(400, "multipart/mixed without a boundary.")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type_header.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    if not message.is_multipart() or message.defects:
+        raise XapiError(400, "The multipart body could not be read (boundary missing or wrong).")
+    parts = list(message.iter_parts())
+    if not parts:
+        raise XapiError(400, "The multipart body has no parts.")
+    first = parts[0]
+    if first.get_content_type() != "application/json":
+        raise XapiError(400, "The first part of a multipart body must be application/json.")
+    statements = _parse_json(_payload(first))
+    found: dict[str, Part] = {}
+    for part in parts[1:]:
+        sha2 = part.get("X-Experience-API-Hash")
+        if not sha2:
+            raise XapiError(400, "Every attachment part needs an X-Experience-API-Hash header.")
+        encoding = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+        if encoding != "binary":
+            raise XapiError(400, "Every attachment part needs Content-Transfer-Encoding: binary.")
+        data = _payload(part)
+        if hashlib.sha256(data).hexdigest() != sha2.strip().lower() and not _other_sha2_matches(data, sha2):
+            raise XapiError(400, "An attachment's content does not match its X-Experience-API-Hash.")
+        found[sha2.strip().lower()] = Part(part.get_content_type(), data, sha2.strip().lower())
+    return Body(statements, found)
+
+
+def _payload(part: Any) -> bytes:
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def _other_sha2_matches(data: bytes, sha2: str) -> bool:
+    digest = sha2.strip().lower()
+    return any(getattr(hashlib, name)(data).hexdigest() == digest for name in ("sha384", "sha512", "sha224"))
+
+
+# -- signatures (Data 2.6) ----------------------------------------------------------------------------------
+
+
+def _b64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _check_signature(statement: Mapping[str, Any], part: Part) -> None:
+    try:
+        header_b64, payload_b64, _signature = part.data.decode("ascii").strip().split(".")
+        header = json.loads(_b64url(header_b64))
+        payload = json.loads(_b64url(payload_b64))
+    except (UnicodeDecodeError, ValueError, binascii.Error) as exc:
+        raise XapiError(400, "The statement signature is not a JWS (RFC 7515) compact serialisation.") from exc
+    if not isinstance(header, dict) or header.get("alg") not in SIGNATURE_ALGORITHMS:
+        raise XapiError(400, "The statement signature must use RS256, RS384 or RS512.")
+    if not isinstance(payload, dict):
+        raise XapiError(400, "The statement signature's payload is not a statement.")
+    original = xapi.normalise_statement(payload)
+    for key in ("actor", "verb", "object"):
+        if original.get(key) != statement.get(key):
+            raise XapiError(400, f"The signed payload differs from the statement ({key}).")
+
+
+# -- storing ------------------------------------------------------------------------------------------------
+
+
+def _comparable(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """A statement without what the LRS sets, for telling a resent statement from a different one."""
+    return {k: v for k, v in statement.items() if k not in {"stored", "authority", "version", "timestamp"}}
+
+
+def _timestamp(value: Any, default: dt.datetime) -> dt.datetime:
+    if not isinstance(value, str):
+        return default
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return default
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def _check_attachments(statements: list[dict[str, Any]], parts: dict[str, Part]) -> set[str]:
+    """Every attachment without fileUrl must come as a part, and every part must be declared."""
+    declared: set[str] = set()
+    for statement in statements:
+        for holder in (statement, statement.get("object") if isinstance(statement.get("object"), dict) else {}):
+            for attachment in holder.get("attachments", []) if isinstance(holder, dict) else []:
+                sha2 = str(attachment.get("sha2", "")).lower()
+                if attachment.get("usageType") == SIGNATURE_USAGE:
+                    if attachment.get("contentType") != "application/octet-stream":
+                        raise XapiError(400, "A signature attachment must have contentType application/octet-stream.")
+                    if sha2 not in parts:
+                        raise XapiError(400, "The signature attachment was not sent.")
+                    if holder is statement:
+                        _check_signature(statement, parts[sha2])
+                if sha2 in parts:
+                    declared.add(sha2)
+                elif "fileUrl" not in attachment:
+                    raise XapiError(400, f"Attachment {sha2} has no fileUrl and was not sent in the request.")
+    extra = set(parts) - declared
+    if extra:
+        raise XapiError(400, "The request carries attachment parts that no statement declares.")
+    return declared
+
+
+def store(*, client: Client, value: Any, parts: dict[str, Part] | None = None, put_id: str | None = None) -> list[str]:
+    """Store one statement or a batch; return the ids in order. Raises XapiError (400/409) with nothing
+    stored. A statement resent with the same id and content is accepted again without a second copy."""
+    parts = parts or {}
+    if put_id is not None:
+        if not isinstance(value, dict):
+            raise XapiError(400, "PUT takes exactly one statement.")
+        if "id" in value and str(value["id"]).lower() != put_id.lower():
+            raise XapiError(400, "The statementId parameter and the statement's id differ.")
+        value = {**value, "id": put_id}
+    batch = [value] if isinstance(value, dict) else value
+    if not isinstance(batch, list) or not batch:
+        raise XapiError(400, "Send a statement or a non-empty list of statements.")
+    errors = xapi.validate_statements(batch)
+    if errors:
+        raise XapiError(400, "; ".join(f"{e.path}: {e.code} {e.detail}".strip() for e in errors[:20]))
+    statements = [xapi.normalise_statement(s) for s in batch]
+    _check_attachments(statements, parts)
+    for statement in statements:
+        statement.setdefault("id", str(uuid.uuid4()))
+    ids = [s["id"] for s in statements]
+
+    agency_id = client.agency_id
+    stored = now_ms()
+    stored_iso = iso(stored)
+    authority = authority_of(client)
+    with transaction.atomic():
+        existing = {
+            str(sid): payload
+            for sid, payload in Statement.objects.filter(agency_id=agency_id, statement_id__in=ids).values_list(
+                "statement_id", "payload"
+            )
+        }
+        new: list[tuple[Statement, dict[str, Any]]] = []
+        for statement in statements:
+            old = existing.get(statement["id"])
+            if old is not None:
+                if _comparable(json.loads(old)) != _comparable(statement):
+                    raise XapiError(409, f"Statement {statement['id']} exists with different content.")
+                continue
+            statement["stored"] = stored_iso
+            statement["authority"] = authority
+            statement.setdefault("timestamp", stored_iso)
+            obj = statement["object"]
+            ref = obj.get("id") if obj.get("objectType") == "StatementRef" else None
+            context = statement.get("context") or {}
+            row = Statement(
+                agency_id=agency_id,
+                statement_id=statement["id"],
+                client_id=client.pk,
+                stored=stored,
+                timestamp=_timestamp(statement["timestamp"], stored),
+                verb=statement["verb"]["id"],
+                registration=context.get("registration"),
+                ref_target=ref,
+                is_voiding=statement["verb"]["id"] == xapi.VOIDED_VERB,
+                payload=json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+                attachment_hashes=" ".join(
+                    a["sha2"].lower() for a in statement.get("attachments", []) if a["sha2"].lower() in parts
+                ),
+            )
+            new.append((row, statement))
+        if not new:
+            return ids
+        try:
+            Statement.objects.bulk_create([row for row, _ in new])
+        except IntegrityError as exc:  # a concurrent request stored the same id first
+            raise XapiError(409, "A statement with this id was stored at the same time.") from exc
+        _write_lookups(agency_id, stored, new)
+        _write_activities(agency_id, [s for _, s in new])
+        _write_attachments(agency_id, parts)
+        _apply_voiding(agency_id, [s for _, s in new])
+        from bangkom.lrs.credit import credit_statements
+
+        credit_statements(agency_id=agency_id, rows=new)
+    return ids
+
+
+def _write_lookups(agency_id: int, stored: dt.datetime, new: list[tuple[Statement, dict[str, Any]]]) -> None:
+    agent_rows: list[StatementAgent] = []
+    activity_rows: list[StatementActivity] = []
+    for row, statement in new:
+        found = xapi.lookup(statement)
+        agent_rows.extend(
+            StatementAgent(statement_id=row.pk, agency_id=agency_id, agent=key[:512], direct=direct, stored=stored)
+            for key, direct in found.agents
+        )
+        activity_rows.extend(
+            StatementActivity(
+                statement_id=row.pk, agency_id=agency_id, activity=key[:1024], direct=direct, stored=stored
+            )
+            for key, direct in found.activities
+        )
+    StatementAgent.objects.bulk_create(agent_rows)
+    StatementActivity.objects.bulk_create(activity_rows)
+
+
+def _activities_in(statement: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    obj = statement.get("object")
+    if isinstance(obj, Mapping):
+        if obj.get("objectType", "Activity") == "Activity":
+            yield obj
+        elif obj.get("objectType") == "SubStatement":
+            yield from _activities_in(obj)
+    context = statement.get("context")
+    activities = context.get("contextActivities") if isinstance(context, Mapping) else None
+    if isinstance(activities, Mapping):
+        for values in activities.values():
+            yield from values
+
+
+def merge_definition(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical definition after a statement: newer values win, language maps merge by language."""
+    merged = dict(old)
+    for key, value in new.items():
+        if key in ("name", "description") and isinstance(value, Mapping) and isinstance(old.get(key), Mapping):
+            merged[key] = {**old[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _write_activities(agency_id: int, statements: list[dict[str, Any]]) -> None:
+    definitions: dict[str, dict[str, Any]] = {}
+    for statement in statements:
+        for activity in _activities_in(statement):
+            previous = definitions.get(activity["id"], {})
+            definitions[activity["id"]] = merge_definition(previous, activity.get("definition") or {})
+    if not definitions:
+        return
+    Activity.objects.bulk_create(
+        [Activity(agency_id=agency_id, activity_id=aid, definition=d) for aid, d in definitions.items()],
+        ignore_conflicts=True,
+    )
+    with_definition = {aid: d for aid, d in definitions.items() if d}
+    if not with_definition:
+        return
+    changed = []
+    for stored in Activity.objects.filter(agency_id=agency_id, activity_id__in=list(with_definition)):
+        merged = merge_definition(stored.definition or {}, with_definition[stored.activity_id])
+        if merged != stored.definition:
+            stored.definition = merged
+            changed.append(stored)
+    if changed:
+        Activity.objects.bulk_update(changed, ["definition"])
+
+
+def _write_attachments(agency_id: int, parts: dict[str, Part]) -> None:
+    if parts:
+        Attachment.objects.bulk_create(
+            [
+                Attachment(agency_id=agency_id, sha2=p.sha2, content_type=p.content_type, content=p.data)
+                for p in parts.values()
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def _apply_voiding(agency_id: int, statements: list[dict[str, Any]]) -> None:
+    """A voiding statement voids its target unless the target is itself a voiding statement (Data 2.3.2)."""
+    targets = [s["object"]["id"] for s in statements if s["verb"]["id"] == xapi.VOIDED_VERB]
+    if targets:
+        Statement.objects.filter(agency_id=agency_id, statement_id__in=targets, is_voiding=False).update(voided=True)
+
+
+# -- reading ------------------------------------------------------------------------------------------------
+
+
+def _bool(params: Mapping[str, str], name: str) -> bool:
+    value = params.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise XapiError(400, f"Parameter '{name}' must be true or false.")
+    return value == "true"
+
+
+def _uuid(value: str, name: str) -> str:
+    if not xapi.is_uuid(value):
+        raise XapiError(400, f"Parameter '{name}' is not a UUID.")
+    return str(uuid.UUID(value))
+
+
+def _moment(value: str, name: str) -> dt.datetime:
+    if not xapi.is_timestamp(value):
+        raise XapiError(400, f"Parameter '{name}' is not an ISO 8601 timestamp.")
+    return _timestamp(value, timezone.now())
+
+
+@dataclass
+class Query:
+    agent: str | None = None
+    verb: str | None = None
+    activity: str | None = None
+    registration: str | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = MAX_LIMIT
+    ascending: bool = False
+    format: str = "exact"
+    attachments: bool = False
+    # Keyset cursor of the "more" link: (stored, pk) of the last statement of the previous page.
+    after: tuple[dt.datetime, int] | None = None
+
+    def to_token(self) -> str:
+        data = {k: v for k, v in self.__dict__.items() if k not in {"since", "until", "after"}}
+        data["since"] = self.since.isoformat() if self.since else None
+        data["until"] = self.until.isoformat() if self.until else None
+        data["after"] = [self.after[0].isoformat(), self.after[1]] if self.after else None
+        return signing.dumps(data, salt="lrs-more", compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> Query:
+        try:
+            data = signing.loads(token, salt="lrs-more", max_age=MORE_MAX_AGE)
+        except signing.BadSignature as exc:
+            raise XapiError(400, "The 'more' link is not valid or has expired.") from exc
+        for key in ("since", "until"):
+            data[key] = dt.datetime.fromisoformat(data[key]) if data[key] else None
+        after = data.pop("after")
+        query = cls(**data)
+        query.after = (dt.datetime.fromisoformat(after[0]), after[1]) if after else None
+        return query
+
+
+def parse_query(params: Mapping[str, str], agent_key_of: Any) -> Query:
+    unknown = set(params) - QUERY_PARAMS
+    if unknown:
+        raise XapiError(400, f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
+    query = Query()
+    if "agent" in params:
+        query.agent = agent_key_of("agent")
+    if "verb" in params:
+        if not xapi.is_iri(params["verb"]):
+            raise XapiError(400, "Parameter 'verb' is not an IRI.")
+        query.verb = params["verb"]
+    if "activity" in params:
+        if not xapi.is_iri(params["activity"]):
+            raise XapiError(400, "Parameter 'activity' is not an IRI.")
+        query.activity = params["activity"]
+    if "registration" in params:
+        query.registration = _uuid(params["registration"], "registration")
+    query.related_activities = _bool(params, "related_activities")
+    query.related_agents = _bool(params, "related_agents")
+    if "since" in params:
+        query.since = _moment(params["since"], "since")
+    if "until" in params:
+        query.until = _moment(params["until"], "until")
+    if "limit" in params:
+        try:
+            limit = int(params["limit"])
+        except ValueError as exc:
+            raise XapiError(400, "Parameter 'limit' must be a whole number.") from exc
+        if limit < 0:
+            raise XapiError(400, "Parameter 'limit' must not be negative.")
+        query.limit = MAX_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
+    query.ascending = _bool(params, "ascending")
+    query.attachments = _bool(params, "attachments")
+    query.format = params.get("format", "exact")
+    if query.format not in ("exact", "ids", "canonical"):
+        raise XapiError(400, "Parameter 'format' must be ids, exact or canonical.")
+    return query
+
+
+def select(agency_id: int, query: Query) -> tuple[list[Statement], bool]:
+    """One page of statements and whether there are more."""
+    qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id, voided=False)
+    if query.agent is not None:
+        rows = StatementAgent.objects.filter(agency_id=agency_id, agent=query.agent)
+        if not query.related_agents:
+            rows = rows.filter(direct=True)
+        qs = qs.filter(pk__in=rows.values("statement_id"))
+    if query.activity is not None:
+        acts = StatementActivity.objects.filter(agency_id=agency_id, activity=query.activity)
+        if not query.related_activities:
+            acts = acts.filter(direct=True)
+        qs = qs.filter(pk__in=acts.values("statement_id"))
+    if query.verb is not None:
+        qs = qs.filter(verb=query.verb)
+    if query.registration is not None:
+        qs = qs.filter(registration=query.registration)
+    if query.since is not None:
+        qs = qs.filter(stored__gt=query.since)
+    if query.until is not None:
+        qs = qs.filter(stored__lte=query.until)
+    if query.after is not None:
+        moment, pk = query.after
+        if query.ascending:
+            qs = qs.filter(stored__gte=moment).exclude(stored=moment, pk__lte=pk)
+        else:
+            qs = qs.filter(stored__lte=moment).exclude(stored=moment, pk__gte=pk)
+    order = ("stored", "pk") if query.ascending else ("-stored", "-pk")
+    page = list(qs.order_by(*order).only("pk", "stored", "payload", "attachment_hashes")[: query.limit + 1])
+    return page[: query.limit], len(page) > query.limit
+
+
+def get_one(agency_id: int, statement_id: str, *, voided: bool) -> Statement:
+    row = (
+        Statement.objects.filter(agency_id=agency_id, statement_id=statement_id, voided=voided)
+        .only("pk", "stored", "payload", "attachment_hashes")
+        .first()
+    )
+    if row is None:
+        raise XapiError(404, f"No statement {statement_id}.")
+    return row
+
+
+def attachments_for(agency_id: int, rows: Iterable[Statement]) -> list[Attachment]:
+    hashes = {h for row in rows for h in row.attachment_hashes.split()}
+    if not hashes:
+        return []
+    return list(Attachment.objects.filter(agency_id=agency_id, sha2__in=hashes))
+
+
+# -- formats (Communication 2.1.3 "format") -----------------------------------------------------------------
+
+
+def _ids_actor(actor: Any) -> Any:
+    if not isinstance(actor, dict):
+        return actor
+    out: dict[str, Any] = {k: actor[k] for k in ("objectType", *xapi.IFI_KEYS) if k in actor}
+    if actor.get("objectType") == "Group" and xapi.agent_key(actor) is None and isinstance(actor.get("member"), list):
+        out["member"] = [_ids_actor(m) for m in actor["member"]]
+    return out
+
+
+def _format_ids(statement: dict[str, Any]) -> dict[str, Any]:
+    out = dict(statement)
+    out["actor"] = _ids_actor(statement.get("actor"))
+    out["verb"] = {"id": statement["verb"]["id"]}
+    obj = statement.get("object", {})
+    if obj.get("objectType", "Activity") == "Activity":
+        out["object"] = {"objectType": "Activity", "id": obj["id"]}
+    elif obj.get("objectType") in ("Agent", "Group"):
+        out["object"] = _ids_actor(obj)
+    elif obj.get("objectType") == "SubStatement":
+        out["object"] = _format_ids(obj)
+    if "authority" in statement:
+        out["authority"] = _ids_actor(statement["authority"])
+    context = statement.get("context")
+    if isinstance(context, dict):
+        context = dict(context)
+        for key in ("instructor", "team"):
+            if key in context:
+                context[key] = _ids_actor(context[key])
+        if isinstance(context.get("contextActivities"), dict):
+            context["contextActivities"] = {
+                k: [{"objectType": "Activity", "id": a["id"]} for a in v]
+                for k, v in context["contextActivities"].items()
+            }
+        out["context"] = context
+    return out
+
+
+def _pick_language(value: Any, languages: list[str]) -> Any:
+    if not isinstance(value, dict) or not value:
+        return value
+    lowered = {k.lower(): k for k in value}
+    for language in languages:
+        wanted = language.lower()
+        if wanted in lowered:
+            key = lowered[wanted]
+            return {key: value[key]}
+        for low, key in lowered.items():
+            if low.split("-")[0] == wanted.split("-")[0]:
+                return {key: value[key]}
+    key = next(iter(value))
+    return {key: value[key]}
+
+
+def _canonical_definition(definition: dict[str, Any], languages: list[str]) -> dict[str, Any]:
+    out = dict(definition)
+    for key in ("name", "description"):
+        if key in out:
+            out[key] = _pick_language(out[key], languages)
+    for key in xapi.COMPONENT_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [
+                {**c, "description": _pick_language(c["description"], languages)} if "description" in c else c
+                for c in out[key]
+            ]
+    return out
+
+
+def _format_canonical(statement: dict[str, Any], languages: list[str], definitions: Mapping[str, Any]) -> dict:
+    out = dict(statement)
+    verb = dict(statement["verb"])
+    if "display" in verb:
+        verb["display"] = _pick_language(verb["display"], languages)
+    out["verb"] = verb
+
+    def activity(obj: dict[str, Any]) -> dict[str, Any]:
+        definition = definitions.get(obj["id"], obj.get("definition"))
+        result = {"objectType": "Activity", "id": obj["id"]}
+        if definition:
+            result["definition"] = _canonical_definition(definition, languages)
+        return result
+
+    obj = statement.get("object", {})
+    if obj.get("objectType", "Activity") == "Activity":
+        out["object"] = activity(obj)
+    elif obj.get("objectType") == "SubStatement":
+        out["object"] = _format_canonical(obj, languages, definitions)
+    context = statement.get("context")
+    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+        out["context"] = {
+            **context,
+            "contextActivities": {k: [activity(a) for a in v] for k, v in context["contextActivities"].items()},
+        }
+    for holder in out.get("attachments") or []:
+        for key in ("display", "description"):
+            if key in holder:
+                holder[key] = _pick_language(holder[key], languages)
+    return out
+
+
+def accept_languages(header: str | None) -> list[str]:
+    if not header:
+        return []
+    weighted = []
+    for i, item in enumerate(header.split(",")):
+        lang, _, params = item.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if lang and lang != "*":
+            weighted.append((-quality, i, lang.strip()))
+    return [lang for _, _, lang in sorted(weighted)]
+
+
+def render(rows: list[Statement], fmt: str, agency_id: int, languages: list[str]) -> list[Any]:
+    """The statements of rows in the asked format. Exact: as stored, without re-serialising."""
+    if fmt == "exact":
+        return [RawJson(row.payload) for row in rows]
+    statements = [json.loads(row.payload) for row in rows]
+    if fmt == "ids":
+        return [_format_ids(s) for s in statements]
+    ids = {a["id"] for s in statements for a in _activities_in(s)}
+    definitions = dict(
+        Activity.objects.filter(agency_id=agency_id, activity_id__in=ids).values_list("activity_id", "definition")
+    )
+    return [_format_canonical(s, languages, definitions) for s in statements]
+
+
+class RawJson(str):
+    """A JSON text to be embedded as is in an answer (see dumps)."""
+
+
+def dumps(value: Any) -> str:
+    """json.dumps that embeds RawJson texts verbatim: the stored statements are never parsed to be sent."""
+    if isinstance(value, RawJson):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(str(k)) + ":" + dumps(v) for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
