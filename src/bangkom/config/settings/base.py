@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "bangkom.evaluation",
     "bangkom.planning",
     "bangkom.mentoring",
+    "bangkom.lrs",
     "bangkom.microlearning",
     "bangkom.audit",
     "bangkom.jobs",
