@@ -25,6 +25,7 @@
   var lastSync = nip ? load("synced." + nip, null) : null;
   var reachable = navigator.onLine; // false after a failed request until the next one succeeds
   var syncing = false;
+  var retry = 0;
   var syncError = "";
   var needsLogin = false;
   var notice = "";
@@ -442,6 +443,7 @@
 
   function sync() {
     if (syncing) return Promise.resolve();
+    clearTimeout(retry);
     syncing = true;
     syncError = "";
     renderStatus();
@@ -454,6 +456,7 @@
     }).catch(function () {
       if (!navigator.onLine) reachable = false;
       syncError = t("syncFailed"); // the outbox is untouched: nothing is lost
+      if (navigator.onLine) retry = setTimeout(sync, 5000); // the network may come up before the server answers
     }).then(function () {
       syncing = false;
       // Online but logged out: to the login page. The device's data and outbox stay, kept under the NIP.

@@ -23,7 +23,14 @@ self.addEventListener("install", (event) => {
           })
         )
       )
-    ).then(() => self.skipWaiting())
+    )
+      .then(() => fetch(DATA_URL, { credentials: "same-origin" }).then((response) => {
+        // The pegawai's data as well, when the install happens while logged in; never required.
+        const type = response.headers.get("Content-Type") || "";
+        if (response.ok && type.includes("json")) return caches.open(DATA_CACHE).then((c) => c.put(DATA_URL, response));
+        return undefined;
+      }).catch(() => undefined))
+      .then(() => self.skipWaiting())
   );
 });
 

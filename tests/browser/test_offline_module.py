@@ -1,0 +1,204 @@
+"""The /belajar/ app offline, in a real headless Chromium: a module completed with no network reaches the server
+once, when the device is back online, and becomes exactly one verified learning record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bangkom.learning.models import LearningRecord
+from bangkom.microlearning.models import Attempt, Module, SyncEvent
+from bangkom.microlearning.services import attempt_confirm
+
+from ..conftest import Org
+from ..microlearning.conftest import make_module
+from .test_flows import _login, _restore_development_forms
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WAIT_MS = 15_000
+OUTBOX = "document.getElementById('ml-outbox').dataset.count"
+
+
+def _open_app(page: Any, base: str) -> None:
+    page.goto(f"{base}/belajar/")
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
+
+
+def _wait_controlled(page: Any) -> None:
+    """The service worker has installed the shell and controls the page (clients.claim)."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+
+
+def _set_offline(page: Any, cdp: Any, offline: bool) -> None:
+    """DevTools' network emulation covers the page; Playwright's context switch covers the service worker's own
+    requests too (its network-first fetch of data.json), which the DevTools emulation of the page does not reach.
+    Both, so that nothing reaches the server."""
+    if not offline:
+        page.context.set_offline(False)  # first: the page's `online` event must find the worker online too
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    if offline:
+        page.context.set_offline(True)
+
+
+def _server_reachable(page: Any) -> bool:
+    """A request the service worker does not answer (a POST) goes to the network: it fails when offline."""
+    return bool(
+        page.evaluate(
+            "fetch('/belajar/api/sync', {method: 'POST', body: '{}'}).then(() => true, () => false)",
+        )
+    )
+
+
+def _wait_synced(page: Any) -> None:
+    page.wait_for_function(f"{OUTBOX} === '0' && navigator.onLine", timeout=WAIT_MS)
+
+
+def _sync(page: Any) -> None:
+    page.evaluate("window.bangkomBelajar.sync()")
+
+
+def _complete(page: Any, module: Module, *, answers: dict[int, int] | None = None, submit: bool = True) -> None:
+    """Every page, every question, the task and the reflection, through the app's own controls."""
+    page.click(f"[data-module='{module.pk}'] a")
+    pages = list(module.pages.order_by("order", "id"))
+    for i, p in enumerate(pages):
+        page.wait_for_selector(f"article[data-page='{p.pk}']")
+        if i < len(pages) - 1:
+            page.click("#ml-next")
+    for q in module.questions.order_by("order", "id"):
+        choice = (answers or {}).get(q.pk, q.correct)
+        page.check(f"fieldset[data-question='{q.pk}'] input[value='{choice}']")
+    page.check("#ml-task-done")
+    page.fill("#ml-note", "Nota dinas sudah saya tulis.")
+    page.click("#ml-save-task")
+    page.fill("#ml-reflection", "Saya akan menulis nota yang lebih ringkas.")
+    page.click("#ml-save-reflection")
+    if submit:
+        page.click("#ml-submit-btn")
+        page.wait_for_selector("#ml-submitted")
+
+
+def test_module_completed_offline_syncs_once_and_becomes_one_verified_record(
+    org: Org, live_server: Any, browser: Any
+) -> None:
+    _restore_development_forms()
+    module = make_module(org)
+    base = live_server.url
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    _login(page, base, "staf1")
+    _open_app(page, base)
+    assert org.staf1.nip in page.inner_text("#ml-profile")
+    assert module.title in page.inner_text("#ml-modules")
+    _wait_controlled(page)
+
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    _set_offline(page, cdp, True)
+    assert not _server_reachable(page)
+    page.reload()  # the shell comes from the service worker's cache, the data from the device
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
+    assert page.get_attribute("#ml-net", "data-online") == "0"
+    assert page.inner_text("#ml-net") == "Luring"
+
+    _complete(page, module)
+    assert page.inner_text("#ml-submitted") == "Menunggu sinkronisasi"
+    outbox = page.evaluate("window.bangkomBelajar.outbox()")
+    kinds = sorted(e["kind"] for e in outbox)
+    assert kinds == ["answer", "answer", "page", "page", "reflection", "submit", "task"]
+    assert page.get_attribute("#ml-outbox", "data-count") == "7"
+    assert "7 menunggu sinkronisasi" in page.inner_text("#ml-outbox")
+    stored = page.evaluate(f"JSON.parse(localStorage.getItem('bangkom.ml.outbox.{org.staf1.nip}'))")
+    assert [e["id"] for e in stored] == [e["id"] for e in outbox]  # persisted, not only in memory
+    page.reload()  # still offline: the outbox survives a reload and the module stays shown as waiting
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
+    assert page.get_attribute("#ml-outbox", "data-count") == "7"
+    assert not Attempt.objects.exists() and not SyncEvent.objects.exists()  # nothing reached the server
+
+    _set_offline(page, cdp, False)  # the `online` event starts the sync
+    _wait_synced(page)
+    attempt = Attempt.objects.get()
+    assert (attempt.employee, attempt.module, attempt.status) == (org.staf1, module, "submitted")
+    correct = {str(q.pk): q.correct for q in module.questions.all()}
+    assert {k: v["choice"] for k, v in attempt.answers.items()} == correct
+    assert sorted(attempt.pages_seen) == sorted(module.pages.values_list("pk", flat=True))
+    assert attempt.task_done_at is not None and attempt.reflection.startswith("Saya akan")
+    assert SyncEvent.objects.count() == 7
+    assert set(map(str, SyncEvent.objects.values_list("id", flat=True))) == {e["id"] for e in outbox}
+    assert "menunggu konfirmasi atasan" in page.inner_text("#ml-submitted")
+
+    # A response lost on the way back: the device sends the same events again after a reload, twice.
+    page.evaluate(
+        "([key, events]) => localStorage.setItem(key, JSON.stringify(events))",
+        [f"bangkom.ml.outbox.{org.staf1.nip}", outbox],
+    )
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
+    _sync(page)
+    _sync(page)
+    _wait_synced(page)
+    assert Attempt.objects.count() == 1 and SyncEvent.objects.count() == 7
+
+    record = attempt_confirm(actor=org.users["kabid"], attempt=attempt)
+    assert LearningRecord.objects.filter(employee=org.staf1).count() == 1
+    record.refresh_from_db()
+    assert (record.status, record.jp, record.form_id) == ("verified", module.jp, 16)
+    _sync(page)
+    page.wait_for_function("document.getElementById('ml-submitted').textContent === 'Dikonfirmasi atasan'")
+    context.close()
+
+
+def test_two_devices_offline_merge_into_one_attempt(org: Org, live_server: Any, browser: Any) -> None:
+    module = make_module(org)
+    q1, q2 = module.questions.order_by("order", "id")
+    base = live_server.url
+    devices = []
+    for _ in range(2):
+        context = browser.new_context(locale="id-ID")
+        page = context.new_page()
+        _login(page, base, "staf1")
+        _open_app(page, base)
+        _wait_controlled(page)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        _set_offline(page, cdp, True)
+        page.reload()
+        page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
+        devices.append((context, page, cdp))
+    (ctx_a, phone, cdp_a), (ctx_b, laptop, cdp_b) = devices
+    assert phone.evaluate("localStorage.getItem('bangkom.ml.device')") != laptop.evaluate(
+        "localStorage.getItem('bangkom.ml.device')"
+    )
+
+    # The phone answers the second question wrongly first; the laptop answers it later, correctly.
+    _complete(phone, module, answers={q2.pk: 0}, submit=False)
+    _complete(laptop, module, submit=False)
+    assert not Attempt.objects.exists()
+
+    for page, cdp in ((phone, cdp_a), (laptop, cdp_b)):
+        _set_offline(page, cdp, False)
+        _wait_synced(page)
+    attempt = Attempt.objects.get()
+    assert {k: v["choice"] for k, v in attempt.answers.items()} == {str(q1.pk): q1.correct, str(q2.pk): q2.correct}
+    assert SyncEvent.objects.filter(attempt=attempt).values("device_id").distinct().count() == 2
+    assert SyncEvent.objects.count() == 12  # six events a device: two pages, two answers, task, reflection
+
+    # The phone catches up with the laptop's answer, then submits the merged attempt.
+    _sync(phone)
+    phone.wait_for_function(
+        f"document.querySelector(\"fieldset[data-question='{q2.pk}'] input[value='{q2.correct}']\").checked"
+    )
+    phone.click("#ml-submit-btn")
+    _wait_synced(phone)
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted" and Attempt.objects.count() == 1
+    data = json.loads(laptop.evaluate("JSON.stringify(window.bangkomBelajar.outbox())"))
+    assert data == []
+    ctx_a.close()
+    ctx_b.close()
