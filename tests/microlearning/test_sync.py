@@ -1,0 +1,132 @@
+"""The JSON endpoints of the /belajar/ app: data.json scoped to the pegawai, and /sync with its exact shapes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from bangkom.learning.models import LearningRecord
+from bangkom.microlearning.models import Attempt, Module, SyncEvent
+from tests.conftest import Org
+from tests.microlearning.conftest import complete_events, ev, make_module
+
+pytestmark = pytest.mark.django_db
+
+DATA, SYNC = "/belajar/api/data.json", "/belajar/api/sync"
+
+
+def post(client: Client, body: Any) -> Any:
+    raw = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(SYNC, raw, content_type="application/json")
+
+
+def test_data_json_shape_and_scope(org: Org, module: Module) -> None:
+    make_module(org, agency="b", title="Modul B")
+    make_module(org, publish=False, title="Draf A")
+    r = org.client("staf1").get(DATA)
+    assert r.status_code == 200
+    data = r.json()
+    assert set(data) == {"employee", "jp", "modules"}
+    assert data["employee"] == {
+        "nip": org.staf1.nip,
+        "name": "Staf Satu",
+        "jabatan": "Analis",
+        "unit": "Bidang A1",
+    }
+    assert set(data["jp"]) == {"year", "total", "minimum", "records"}
+    assert [m["title"] for m in data["modules"]] == ["Menulis nota dinas"]
+    m = data["modules"][0]
+    assert {"id", "title", "summary", "jp", "version", "pages", "questions", "task", "reflection_prompt"} <= set(m)
+    assert set(m["pages"][0]) == {"id", "title", "body", "image_url"}
+    assert set(m["questions"][0]) == {"id", "text", "choices"}
+    assert "correct" not in json.dumps(m["questions"])
+    assert {"status", "pages_seen", "answers", "task_done", "reflection", "submitted_at"} <= set(m["attempt"])
+
+
+def test_data_json_needs_login_and_pegawai(org: Org) -> None:
+    assert Client().get(DATA).status_code == 401
+    assert org.client("admin_a").get(DATA).status_code == 403
+
+
+def test_data_json_query_count(org: Org, module: Module, django_assert_max_num_queries: Any) -> None:
+    make_module(org, title="Modul kedua")
+    client = org.client("staf1")
+    with django_assert_max_num_queries(20):
+        assert client.get(DATA).status_code == 200
+
+
+def test_sync_round_trip_and_idempotent(org: Org, module: Module) -> None:
+    client = org.client("staf1")
+    events = complete_events(module)
+    r = post(client, {"device_id": "hp-1", "events": events})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"accepted", "duplicates", "rejected", "modules"}
+    assert sorted(body["accepted"]) == sorted(e["id"] for e in events)
+    assert body["modules"][0]["id"] == module.pk and body["modules"][0]["attempt"]["status"] == "submitted"
+    again = post(client, {"device_id": "laptop", "events": events}).json()
+    assert again["accepted"] == [] and len(again["duplicates"]) == len(events)
+    assert Attempt.objects.count() == 1 and SyncEvent.objects.count() == len(events)
+    answers = client.get(DATA).json()["modules"][0]["attempt"]["answers"]
+    assert len(answers) == 2 and all(isinstance(v, int) for v in answers.values())
+
+
+def test_sync_rejects_with_message(org: Org, module: Module) -> None:
+    foreign = make_module(org, agency="b", title="Modul B")
+    e = ev(foreign, "task", note="x")
+    body = post(org.client("staf1"), {"device_id": "hp", "events": [e]}).json()
+    assert body["rejected"] == [{"id": e["id"], "message": "Modul tidak ditemukan atau tidak tersedia untuk Anda."}]
+    assert body["modules"] == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "{bukan json",
+        "[]",
+        json.dumps({"device_id": 5, "events": []}),
+        json.dumps({"device_id": "x" * 65, "events": []}),
+        json.dumps({"device_id": "hp", "events": {}}),
+        json.dumps({"device_id": "hp"}),
+    ],
+)
+def test_sync_bad_body_is_400_and_writes_nothing(org: Org, module: Module, raw: str) -> None:
+    r = post(org.client("staf1"), raw)
+    assert r.status_code == 400 and r.json()["message"]
+    assert not Attempt.objects.exists()
+
+
+def test_sync_limit_500(org: Org, module: Module) -> None:
+    events = [ev(module, "task", note="x") for _ in range(501)]
+    r = post(org.client("staf1"), {"device_id": "hp", "events": events})
+    assert r.status_code == 400 and not SyncEvent.objects.exists()
+
+
+def test_sync_requires_csrf_header(org: Org, module: Module) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.users["staf1"])
+    client.get(DATA)
+    page = module.pages.first()
+    assert page is not None
+    body = json.dumps({"device_id": "hp", "events": [ev(module, "page", page_id=page.pk)]})
+    assert client.post(SYNC, body, content_type="application/json").status_code == 403
+    # The app reads the csrftoken cookie; the login page sets it.
+    client.get(reverse("login"))
+    token = client.cookies["csrftoken"].value
+    r = client.post(SYNC, body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert r.status_code == 200 and len(r.json()["accepted"]) == 1
+
+
+def test_sync_then_confirm_gives_one_record(org: Org, module: Module) -> None:
+    events = complete_events(module)
+    post(org.client("staf1"), {"device_id": "hp", "events": events})
+    post(org.client("staf1"), {"device_id": "laptop", "events": events})
+    attempt = Attempt.objects.get()
+    kabid = org.client("kabid")
+    for _ in range(2):
+        kabid.post(f"/modul/refleksi/{attempt.pk}/konfirmasi/")
+    assert LearningRecord.objects.filter(employee=org.staf1, source="modul").count() == 1
