@@ -359,7 +359,7 @@ class _Validator:
         interaction = value.get("interactionType")
         allowed: frozenset[str] = frozenset()
         if interaction is not None:
-            if interaction not in INTERACTION_COMPONENTS:
+            if not isinstance(interaction, str) or interaction not in INTERACTION_COMPONENTS:
                 self.err(f"{path}.interactionType", "bad_interaction_type", str(interaction))
                 allowed = frozenset(COMPONENT_LISTS)  # do not pile errors on an unknown type
             else:
@@ -555,7 +555,9 @@ class _Validator:
                 at = f"{path}.{key}"
                 if item is None:
                     self.err(at, "null_value")
-                elif key == "extensions":
+                elif key == "extensions" or (key == "definition" and isinstance(item, Mapping) and not item):
+                    # An activity definition may be an empty object (the ADL suite accepts it: XAPI-00001 is
+                    # about null and empty values a client wrote by mistake, an empty definition is harmless).
                     continue
                 elif isinstance(item, Mapping) and not item:
                     self.err(at, "empty_object")

@@ -65,7 +65,9 @@ class Statement(models.Model):
             models.Index(fields=["agency", "stored"], name="lrs_st_agency_stored"),
             models.Index(fields=["agency", "verb", "stored"], name="lrs_st_agency_verb"),
             models.Index(fields=["agency", "registration", "stored"], name="lrs_st_agency_reg"),
-            models.Index(fields=["agency", "ref_target"], name="lrs_st_agency_ref"),
+            models.Index(
+                fields=["agency", "ref_target"], name="lrs_st_agency_ref", condition=models.Q(ref_target__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bangkom.engine import xapi
@@ -471,23 +471,62 @@ def parse_query(params: Mapping[str, str], agent_key_of: Any) -> Query:
     return query
 
 
-def select(agency_id: int, query: Query) -> tuple[list[Statement], bool]:
-    """One page of statements and whether there are more."""
-    qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id, voided=False)
+REF_DEPTH = 5  # how many StatementRef hops a filter follows (Communication 2.1.3, filter conditions)
+REF_CAP = 10_000
+
+
+def _matching(agency_id: int, query: Query) -> QuerySet[Statement] | None:
+    """Statements (voided ones included) that match the agent/verb/activity/registration filters; None when
+    the query has none of them."""
+    qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id)
+    filtered = False
     if query.agent is not None:
         rows = StatementAgent.objects.filter(agency_id=agency_id, agent=query.agent)
         if not query.related_agents:
             rows = rows.filter(direct=True)
-        qs = qs.filter(pk__in=rows.values("statement_id"))
+        qs, filtered = qs.filter(pk__in=rows.values("statement_id")), True
     if query.activity is not None:
         acts = StatementActivity.objects.filter(agency_id=agency_id, activity=query.activity)
         if not query.related_activities:
             acts = acts.filter(direct=True)
-        qs = qs.filter(pk__in=acts.values("statement_id"))
+        qs, filtered = qs.filter(pk__in=acts.values("statement_id")), True
     if query.verb is not None:
-        qs = qs.filter(verb=query.verb)
+        qs, filtered = qs.filter(verb=query.verb), True
     if query.registration is not None:
-        qs = qs.filter(registration=query.registration)
+        qs, filtered = qs.filter(registration=query.registration), True
+    return qs if filtered else None
+
+
+def _referring(agency_id: int, matching: QuerySet[Statement]) -> list[int]:
+    """Statements that target a matching statement through a StatementRef, transitively: a filter on a
+    statement also returns the statements about it (voiding statements included). Only statements with a
+    StatementRef object are looked at (a partial index keeps that cheap whatever the store's size)."""
+    found: list[int] = []
+    targets: Any = matching.values("statement_id")
+    for _ in range(REF_DEPTH):
+        pks = list(
+            Statement.objects.filter(agency_id=agency_id, ref_target__isnull=False, ref_target__in=targets).values_list(
+                "pk", flat=True
+            )[:REF_CAP]
+        )
+        pks = [pk for pk in pks if pk not in found]
+        if not pks:
+            break
+        found.extend(pks)
+        targets = Statement.objects.filter(pk__in=pks).values("statement_id")
+    return found
+
+
+def select(agency_id: int, query: Query) -> tuple[list[Statement], bool]:
+    """One page of statements and whether there are more."""
+    qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id, voided=False)
+    matching = _matching(agency_id, query)
+    if matching is not None:
+        referring = _referring(agency_id, matching)
+        if referring:
+            qs = qs.filter(Q(pk__in=matching.values("pk")) | Q(pk__in=referring))
+        else:
+            qs = qs.filter(pk__in=matching.values("pk"))
     if query.since is not None:
         qs = qs.filter(stored__gt=query.since)
     if query.until is not None:
@@ -539,7 +578,7 @@ def _format_ids(statement: dict[str, Any]) -> dict[str, Any]:
     out["verb"] = {"id": statement["verb"]["id"]}
     obj = statement.get("object", {})
     if obj.get("objectType", "Activity") == "Activity":
-        out["object"] = {"objectType": "Activity", "id": obj["id"]}
+        out["object"] = {"id": obj["id"]}
     elif obj.get("objectType") in ("Agent", "Group"):
         out["object"] = _ids_actor(obj)
     elif obj.get("objectType") == "SubStatement":
@@ -554,8 +593,7 @@ def _format_ids(statement: dict[str, Any]) -> dict[str, Any]:
                 context[key] = _ids_actor(context[key])
         if isinstance(context.get("contextActivities"), dict):
             context["contextActivities"] = {
-                k: [{"objectType": "Activity", "id": a["id"]} for a in v]
-                for k, v in context["contextActivities"].items()
+                k: [{"id": a["id"]} for a in v] for k, v in context["contextActivities"].items()
             }
         out["context"] = context
     return out

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from bangkom.lrs import statements as st
-from bangkom.lrs.http import XAPI_VERSION, XapiError, XapiRequest, agent_param, json_response, xapi_view
+from bangkom.lrs.http import XAPI_VERSION, XapiError, XapiRequest, agent_param, error_response, json_response, xapi_view
 
 
 @xapi_view(needs_version=False, needs_auth=False)
@@ -26,7 +26,13 @@ def statements(xreq: XapiRequest) -> HttpResponse:
     if xreq.method == "POST":
         return _post(xreq)
     if xreq.method == "GET":
-        return _get(xreq)
+        try:
+            return _get(xreq)
+        except XapiError as exc:
+            # Every answer to a statements GET carries the header, errors included (Communication 2.1.3).
+            response = error_response(exc.status, exc.message, exc.headers)
+            response["X-Experience-API-Consistent-Through"] = st.iso(st.timezone.now())
+            return response
     raise XapiError(405, f"Method {xreq.method} is not allowed on statements.")
 
 
