@@ -143,3 +143,19 @@ def test_package_download(org: Org, module: Module) -> None:
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
     assert f"modul-{module.pk}-v1.zip" in r["Content-Disposition"]
     assert zipfile.ZipFile(io.BytesIO(r.content)).testzip() is None
+
+
+def test_cli_package_and_results(org: Org, module: Module, tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("module_package", str(module.pk), "--out", str(tmp_path / "p.zip"), stdout=out)
+    assert zipfile.is_zipfile(tmp_path / "p.zip")
+    (tmp_path / "h.json").write_bytes(results_file(org, module))
+    call_command("module_results", str(tmp_path / "h.json"), "--user", "admin_a", stdout=out)
+    call_command("module_results", str(tmp_path / "h.json"), "--user", "admin_a", stdout=out)
+    assert "7 diterapkan" in out.getvalue() and "7 duplikat" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("module_results", str(tmp_path / "h.json"), "--user", "admin_b", stdout=out, stderr=out)
+    with pytest.raises(CommandError):
+        call_command("module_package", "999999", "--out", str(tmp_path / "x.zip"))

@@ -6,7 +6,8 @@ the demo serves 127.0.0.1 only, so a printed shared password is acceptable. A la
 fills the catalogue and plans the first instansi through the planning services, so that the AKPK, plan and
 IDP pages have content; --skip-planning leaves it out. Then mentoring_seed.py runs a coaching programme with
 sessions and leaves a mentoring proposal in the same instansi, so that the coaching/mentoring pages and the
-home page reminder have content; --skip-mentoring leaves it out.
+home page reminder have content; --skip-mentoring leaves it out. Last, microlearning_seed.py publishes two
+micro-learning modules with one submission waiting for the demo atasan; --skip-microlearning leaves it out.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bangkom.accounts.services import role_grant
 from bangkom.competency.models import Assessment
 from bangkom.demodata.generator import describe, generate, write_contract_files
 from bangkom.demodata.mentoring_seed import seed_mentoring
+from bangkom.demodata.microlearning_seed import seed_microlearning
 from bangkom.demodata.planning_seed import seed_planning
 from bangkom.evaluation.models import PerformanceRating
 from bangkom.interchange.importer import run_import
@@ -133,6 +135,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-mentoring", action="store_true", help="jangan buat program coaching dan mentoring demo"
         )
+        parser.add_argument("--skip-microlearning", action="store_true", help="jangan buat modul mikro demo")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if serves_beyond_loopback() and options["password"] == DEFAULT_PASSWORD:
@@ -150,6 +153,8 @@ class Command(BaseCommand):
             self._plan(accounts, options["seed"])
         if accounts and not options["skip_mentoring"]:
             self._mentor(accounts, options["seed"])
+        if accounts and not options["skip_microlearning"]:
+            self._microlearning(accounts)
         self._print_accounts(accounts, options["password"])
 
     def _plan(self, accounts: list[DemoAccount], seed: int) -> None:
@@ -200,6 +205,25 @@ class Command(BaseCommand):
             )
         except (OutOfScope, RecordInvalid) as exc:
             raise CommandError(f"Program coaching/mentoring demo gagal: {exc}", returncode=EXIT_REFUSED) from exc
+
+    def _microlearning(self, accounts: list[DemoAccount]) -> None:
+        """Two published micro-learning modules; the demo pegawai's submission waits for the demo atasan."""
+        self.stdout.write("Menyiapkan modul mikro demo ...")
+        first_of: dict[str, str] = {}
+        for a in accounts:
+            first_of.setdefault(a.role, a.username)
+        agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
+        users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
+        admin = users.get(first_of.get("admin_instansi", ""))
+        if agency is None or admin is None:
+            self.stdout.write("      Akun admin demo tidak ditemukan: modul mikro demo dilewati.")
+            return
+        try:
+            seed_microlearning(
+                agency=agency, admin=admin, pegawai=users.get(first_of.get("pegawai", "")), write=self.stdout.write
+            )
+        except (OutOfScope, RecordInvalid) as exc:
+            raise CommandError(f"Modul mikro demo gagal: {exc}", returncode=EXIT_REFUSED) from exc
 
     def _load(self, options: dict[str, Any]) -> None:
         t0 = time.perf_counter()
