@@ -101,7 +101,13 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _client_key(key: str) -> str:
+    return "lrs-client:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def _client_for(authorization: str | None) -> Client | None:
+    """The active client platform whose key and secret the Basic credentials carry. The client row is cached
+    per key for a minute (one query saved on every request); the secret is checked on every request."""
     if not authorization or not authorization.lower().startswith("basic "):
         return None
     try:
@@ -111,15 +117,19 @@ def _client_for(authorization: str | None) -> Client | None:
     key, sep, secret = decoded.partition(":")
     if not sep or not key:
         return None
-    cache_key = "lrs-client:" + hashlib.sha256(decoded.encode()).hexdigest()
-    cached = cache.get(cache_key)
-    if cached is not None:
-        return cached or None
-    client = Client.objects.filter(key=key, active=True).select_related("agency").first()
-    if client is not None and not hmac.compare_digest(client.secret_hash, secret_hash(secret)):
-        client = None
-    cache.set(cache_key, client or False, CLIENT_CACHE_SECONDS)
-    return client
+    cached = cache.get(_client_key(key))
+    if cached is None:
+        cached = Client.objects.filter(key=key, active=True).select_related("agency").first() or False
+        cache.set(_client_key(key), cached, CLIENT_CACHE_SECONDS)
+    if not cached or not hmac.compare_digest(cached.secret_hash, secret_hash(secret)):
+        return None
+    return cached
+
+
+def forget_client(key: str) -> None:
+    """Drop the cached row of a client (revoked or changed); other app servers with their own cache notice
+    within CLIENT_CACHE_SECONDS."""
+    cache.delete(_client_key(key))
 
 
 def _headers_of(request: HttpRequest) -> dict[str, str]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from bangkom.audit.services import record as audit
 from bangkom.engine.xapi import is_iri
 from bangkom.learning.models import DevelopmentForm
-from bangkom.lrs.http import secret_hash
+from bangkom.lrs.http import forget_client, secret_hash
 from bangkom.lrs.models import ActivityCredit, Client
 from bangkom.org.models import Agency
 
@@ -49,6 +49,7 @@ def client_create(*, actor: Any, agency: Agency, name: str) -> tuple[Client, str
 def client_revoke(*, actor: Any, client: Client) -> Client:
     client.active = False
     client.save(update_fields=["active"])
+    forget_client(client.key)
     audit(actor=actor, action="revoke", entity="lrs.client", object_id=client.pk, agency_id=client.agency_id)
     return client
 

@@ -1,0 +1,110 @@
+"""JP from xAPI statements: completed/passed by a known pegawai on a mapped activity gives one verified
+learning record; everything else gives none (table-driven)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bangkom.learning.models import LearningRecord, RecordStatus
+from bangkom.lrs.models import CreditedStatement
+from bangkom.lrs.services import SettingInvalid, credit_save
+
+from .conftest import Xapi
+
+pytestmark = pytest.mark.django_db
+
+MAPPED = "https://elearning.example.go.id/modul/anti-korupsi"
+UNMAPPED = "https://elearning.example.go.id/modul/lain"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+ATTEMPTED = "http://adlnet.gov/expapi/verbs/attempted"
+
+
+@pytest.fixture
+def mapped(org: Any) -> None:
+    credit_save(actor=None, agency=org.agency_a, activity_id=MAPPED, title="Modul Anti Korupsi", jp="3", form_code=16)
+    org.staf2.email = "staf2@example.go.id"
+    org.staf2.save()
+
+
+def actor_for(org: Any, who: str) -> dict[str, Any]:
+    if who == "nip":
+        return {"account": {"homePage": "https://siasn.bkn.go.id", "name": org.staf1.nip}}
+    if who == "mbox":
+        return {"mbox": "mailto:STAF2@example.go.id"}
+    if who == "other_instansi_nip":
+        return {"account": {"homePage": "https://siasn.bkn.go.id", "name": org.pegawai_b.nip}}
+    return {"mbox": "mailto:tamu@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("who", "verb", "activity", "credited"),
+    [
+        ("nip", COMPLETED, MAPPED, "staf1"),
+        ("nip", PASSED, MAPPED, "staf1"),
+        ("mbox", COMPLETED, MAPPED, "staf2"),
+        ("nip", ATTEMPTED, MAPPED, None),
+        ("nip", COMPLETED, UNMAPPED, None),
+        ("stranger", COMPLETED, MAPPED, None),
+        ("other_instansi_nip", COMPLETED, MAPPED, None),
+    ],
+)
+def test_credit_rules(
+    org: Any, mapped: None, xapi: Xapi, who: str, verb: str, activity: str, credited: str | None
+) -> None:
+    stmt = {
+        "actor": actor_for(org, who),
+        "verb": {"id": verb},
+        "object": {"id": activity},
+        "timestamp": "2026-03-02T08:00:00Z",
+    }
+    assert xapi.post("statements", stmt).status_code == 200
+    records = LearningRecord.objects.filter(source="xapi")
+    if credited is None:
+        assert not records.exists()
+        return
+    record = records.get()
+    assert record.employee == getattr(org, credited)
+    assert record.status == RecordStatus.VERIFIED
+    assert record.jp == Decimal("3.00") and record.form_id == 16 and record.title == "Modul Anti Korupsi"
+    assert str(record.start_date) == "2026-03-02"
+
+
+def test_credited_exactly_once(org: Any, mapped: None, xapi: Xapi) -> None:
+    sid = str(uuid.uuid4())
+    stmt = {"id": sid, "actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    for _ in range(3):
+        assert xapi.post("statements", stmt).status_code == 200
+    assert xapi.put("statements", stmt, query=f"?statementId={sid}").status_code == 204
+    assert LearningRecord.objects.filter(source="xapi").count() == 1
+    assert CreditedStatement.objects.count() == 1
+    # A second completion on the same day is a second statement but the same learning: no second record.
+    again = {**stmt, "id": str(uuid.uuid4())}
+    assert xapi.post("statements", again).status_code == 200
+    assert LearningRecord.objects.filter(source="xapi").count() == 1
+
+
+def test_other_instansi_client_does_not_credit(org: Any, mapped: None, xapi_b: Xapi) -> None:
+    stmt = {"actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    assert xapi_b.post("statements", stmt).status_code == 200
+    assert not LearningRecord.objects.filter(source="xapi").exists()
+
+
+@pytest.mark.parametrize(
+    ("activity", "title", "jp", "form"),
+    [
+        ("not an iri", "x", "1", 16),
+        (MAPPED, " ", "1", 16),
+        (MAPPED, "x", "-1", 16),
+        (MAPPED, "x", "abc", 16),
+        (MAPPED, "x", "1", 99),
+    ],
+)
+def test_mapping_refuses_bad_input(org: Any, activity: str, title: str, jp: str, form: int) -> None:
+    with pytest.raises(SettingInvalid) as err:
+        credit_save(actor=None, agency=org.agency_a, activity_id=activity, title=title, jp=jp, form_code=form)
+    assert err.value.messages
