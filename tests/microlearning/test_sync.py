@@ -130,3 +130,24 @@ def test_sync_then_confirm_gives_one_record(org: Org, module: Module) -> None:
     for _ in range(2):
         kabid.post(f"/modul/refleksi/{attempt.pk}/konfirmasi/")
     assert LearningRecord.objects.filter(employee=org.staf1, source="modul").count() == 1
+
+
+def test_images_are_served_to_whoever_may_read_the_module(org: Org, module: Module) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bangkom.microlearning.services import PageData, page_save
+    from tests.microlearning.test_package import PNG
+
+    page = page_save(
+        actor=org.users["admin_a"],
+        module=module,
+        data=PageData(title="Gambar", body="Lihat.", image=SimpleUploadedFile("g.png", PNG)),
+    )
+    url = org.client("staf1").get(DATA).json()["modules"][0]["pages"][-1]["image_url"]
+    assert url.startswith(f"/belajar/api/gambar/{page.pk}?v=")
+    r = org.client("staf1").get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "image/png" and b"".join(r.streaming_content) == PNG
+    assert org.client("admin_a").get(url).status_code == 200
+    assert org.client("pegawai_b").get(url).status_code == 404
+    assert org.client("admin_b").get(url).status_code == 404
+    assert Client().get(url).status_code == 404

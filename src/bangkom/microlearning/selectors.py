@@ -36,6 +36,15 @@ def admin_module_get(user: Any, pk: int) -> Module | None:
     return admin_modules(user).filter(pk=pk).first()
 
 
+def page_image_get(user: Any, pk: int) -> ModulePage | None:
+    """A page whose image the user may see: a published module of their own instansi, or one they author."""
+    roles = roles_for(user)
+    q = Q(module__agency_id__in=roles.admin_agency_ids)
+    if roles.employee_agency_id is not None:
+        q |= Q(module__agency_id=roles.employee_agency_id, module__status=ModuleStatus.PUBLISHED)
+    return ModulePage.objects.filter(q, pk=pk).exclude(image="").first()
+
+
 def _content_prefetch() -> list[Prefetch[Any]]:
     return [
         Prefetch("pages", queryset=ModulePage.objects.order_by("order", "pk")),

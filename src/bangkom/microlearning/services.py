@@ -532,15 +532,20 @@ def apply_events(
             parsed.append(ev)
     # Content first, submissions last; within each, in the order the devices made them.
     parsed.sort(key=lambda e: (e.kind == EventKind.SUBMIT, e.at, e.seq))
-    ids = [e.id for e in parsed]
-    seen = dict(SyncEvent.objects.filter(pk__in=ids).values_list("pk", "attempt__employee_id"))
     modules = {m.pk: m for m in module_takeable(emp).filter(pk__in={e.module_id for e in parsed})}
-    content: dict[int, tuple[set[int], dict[int, int]]] = {}
-    for mid in modules:
-        content[mid] = (set(ModulePage.objects.filter(module_id=mid).values_list("pk", flat=True)), {})
+    # Lock this pegawai's attempts first, then read the log: a concurrent sync of the same events waits here
+    # and then sees them as duplicates.
+    attempts: dict[int, Attempt] = {
+        a.module_id: a
+        for a in Attempt.objects.select_for_update().filter(employee=emp, module_id__in=modules).order_by("pk")
+    }
+    seen = dict(SyncEvent.objects.filter(pk__in=[e.id for e in parsed]).values_list("pk", "attempt__employee_id"))
+    content: dict[int, tuple[set[int], dict[int, int]]] = {mid: (set(), {}) for mid in modules}
+    for pid, mid in ModulePage.objects.filter(module_id__in=modules).values_list("pk", "module_id"):
+        content[mid][0].add(pid)
     for qid, mid, choices in Question.objects.filter(module_id__in=modules).values_list("pk", "module_id", "choices"):
         content[mid][1][qid] = len(choices or [])
-    attempts: dict[int, Attempt] = {}
+    status_before = {mid: a.status for mid, a in attempts.items()}
     changed: set[int] = set()
     logged: list[SyncEvent] = []
     batch: set[uuid.UUID] = set()
@@ -559,6 +564,7 @@ def apply_events(
         attempt = attempts.get(module.pk)
         if attempt is None:
             attempt = attempts[module.pk] = _attempt_locked(module, emp)
+            status_before[module.pk] = attempt.status
         before = snapshot(attempt)
         reason = _apply_one(attempt, ev, *content[module.pk])
         if reason is not None:
@@ -578,20 +584,22 @@ def apply_events(
                 client_at=ev.at,
             )
         )
-    for mid in changed:
+    for mid in sorted(changed):
         attempt = attempts[mid]
         attempt.updated_at = now
         attempt.save()
-        if attempt.status == AttemptStatus.SUBMITTED and attempt.submitted_at is not None:
+        if attempt.status != status_before[mid]:
             audit(
                 actor=user,
-                action="sync",
+                action="submit",
                 entity="microlearning.attempt",
                 object_id=attempt.pk,
                 agency_id=emp.agency_id,
+                before={"status": status_before[mid]},
                 after={"status": attempt.status, "device": device_id},
             )
-    SyncEvent.objects.bulk_create(logged)
+    # The attempt lock makes a clash unlikely; should one happen, the event is already applied: keep the first.
+    SyncEvent.objects.bulk_create(logged, ignore_conflicts=True)
     out.attempts = attempts
     return out
 
@@ -608,7 +616,9 @@ def _require_direct_atasan(actor: Any, attempt: Attempt) -> None:
 @transaction.atomic
 def attempt_confirm(*, actor: Any, attempt: Attempt) -> LearningRecord:
     """The direct atasan confirms the reflection: one verified E-Learning record with the module's JP, once."""
-    attempt = Attempt.objects.select_for_update().select_related("module__agency", "employee").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",)).select_related("module__agency", "employee").get(pk=attempt.pk)
+    )
     _require_direct_atasan(actor, attempt)
     if attempt.status == AttemptStatus.CONFIRMED or attempt.learning_record_id is not None:
         raise RecordInvalid({"__all__": [_("Refleksi ini sudah dikonfirmasi; JP-nya sudah dicatat.")]})
@@ -648,7 +658,7 @@ def attempt_confirm(*, actor: Any, attempt: Attempt) -> LearningRecord:
 @transaction.atomic
 def attempt_return(*, actor: Any, attempt: Attempt, reason: str) -> Attempt:
     """The direct atasan sends the reflection back with a reason; the pegawai revises and submits again."""
-    attempt = Attempt.objects.select_for_update().select_related("module", "employee").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("module", "employee").get(pk=attempt.pk)
     _require_direct_atasan(actor, attempt)
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()

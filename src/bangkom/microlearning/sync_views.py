@@ -7,17 +7,18 @@ header the app sends. Thin: reads through selectors, every write through service
 from __future__ import annotations
 
 import json
+import mimetypes
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from bangkom.microlearning.models import Attempt, AttemptStatus, Module
-from bangkom.microlearning.selectors import jp_figures, me_of, modules_for_pegawai
+from bangkom.microlearning.models import Attempt, AttemptStatus, Module, ModulePage
+from bangkom.microlearning.selectors import jp_figures, me_of, modules_for_pegawai, page_image_get
 from bangkom.microlearning.services import MAX_EVENTS, RecordInvalid, apply_events
 from bangkom.org.models import Employee
 
@@ -59,6 +60,14 @@ def attempt_state(attempt: Attempt | None) -> dict[str, Any]:
     }
 
 
+def image_url(page: ModulePage, version: int) -> str | None:
+    """Images are served through image_view (scoped), not from MEDIA_URL; the version changes the URL when the
+    module changes, so a cached copy is never stale."""
+    if not page.image:
+        return None
+    return reverse("microlearning_image", args=[page.pk]) + f"?v={version}"
+
+
 def module_state(module: Module, attempt: Attempt | None) -> dict[str, Any]:
     return {
         "id": module.pk,
@@ -67,7 +76,7 @@ def module_state(module: Module, attempt: Attempt | None) -> dict[str, Any]:
         "jp": float(module.jp),
         "version": module.version,
         "pages": [
-            {"id": p.pk, "title": p.title, "body": p.body, "image_url": p.image.url if p.image else None}
+            {"id": p.pk, "title": p.title, "body": p.body, "image_url": image_url(p, module.version)}
             for p in module.pages.all()
         ],
         "questions": [{"id": q.pk, "text": q.text, "choices": list(q.choices)} for q in module.questions.all()],
@@ -141,3 +150,20 @@ def sync_view(request: HttpRequest) -> JsonResponse:
             "modules": [module_state(m, m.my_attempt) for m in modules],  # type: ignore[attr-defined]
         }
     )
+
+
+def image_view(request: HttpRequest, pk: int) -> FileResponse:
+    """A module page's image, for whoever may read the module (404 otherwise)."""
+    if not request.user.is_authenticated:
+        raise Http404
+    page = page_image_get(request.user, pk)
+    if page is None:
+        raise Http404
+    try:
+        handle = page.image.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=mimetypes.guess_type(page.image.name)[0] or "application/octet-stream")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

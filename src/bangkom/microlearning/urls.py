@@ -9,6 +9,7 @@ from bangkom.microlearning import sync_views, views
 urlpatterns = [
     path("belajar/api/data.json", sync_views.data_view, name="microlearning_data"),
     path("belajar/api/sync", sync_views.sync_view, name="microlearning_sync"),
+    path("belajar/api/gambar/<int:pk>", sync_views.image_view, name="microlearning_image"),
     path("modul/", views.module_list_view, name="module_list"),
     path("modul/baru/", views.module_create_view, name="module_create"),
     path("modul/impor-hasil/", views.results_import_view, name="module_results_import"),
