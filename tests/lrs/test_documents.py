@@ -17,9 +17,9 @@ from django.http import HttpResponse
 from django.test import Client as HttpClient
 
 from bangkom.lrs.models import Activity, Document
-from bangkom.lrs.services import client_create
 from bangkom.org.models import Agency
 from tests.conftest import Org
+from tests.lrs.conftest import make_xapi
 
 ACTIVITY = "https://elearning.example.go.id/modul/42"
 AGENT = {"objectType": "Agent", "mbox": "mailto:staf1@example.go.id"}
@@ -56,9 +56,8 @@ class Lrs:
 
 
 def _lrs(agency: Agency) -> Lrs:
-    client, secret = client_create(actor=None, agency=agency, name=f"Platform {agency.code}")
-    token = base64.b64encode(f"{client.key}:{secret}".encode()).decode()
-    return Lrs(HttpClient(), "Basic " + token)
+    platform = make_xapi(agency, f"Platform {agency.code}")
+    return Lrs(platform.http, platform.auth)
 
 
 @pytest.fixture
@@ -479,3 +478,17 @@ def test_unknown_ids_are_accepted_as_any_string(lrs: Lrs) -> None:
     assert lrs.call("PUT", STATE, state_params(stateId=odd), {"a": 1}).status_code == 204
     assert body_json(lrs.call("GET", STATE, {"activityId": ACTIVITY, "agent": AGENT})) == [odd]
     assert lrs.call("GET", STATE, state_params(stateId=str(uuid.uuid4()))).status_code == 404
+
+
+def test_reads_take_one_query_each(lrs: Lrs, org: Org, django_assert_num_queries: Any) -> None:
+    """The client platform is cached after its first request; a read is then one query."""
+    lrs.call("PUT", STATE, state_params(), {"a": 1})
+    Activity.objects.create(agency=org.agency_a, activity_id=ACTIVITY, definition={})
+    with django_assert_num_queries(1):
+        assert lrs.call("GET", STATE, state_params()).status_code == 200
+    with django_assert_num_queries(1):
+        assert lrs.call("GET", STATE, {"activityId": ACTIVITY, "agent": AGENT}).status_code == 200
+    with django_assert_num_queries(1):
+        assert lrs.call("GET", "/xapi/activities", {"activityId": ACTIVITY}).status_code == 200
+    with django_assert_num_queries(1):
+        assert lrs.call("GET", "/xapi/agents", {"agent": AGENT}).status_code == 200

@@ -380,7 +380,8 @@ def person(*, agency_id: int, agent: Mapping[str, Any]) -> dict[str, Any]:
             .order_by("-stored")
             .values_list("statement_id", flat=True)[:PERSON_STATEMENTS]
         )
-        for payload in Statement.objects.filter(pk__in=list(statement_ids)).values_list("payload", flat=True):
+        # One query: the latest statements naming the agent as a subquery (PostgreSQL and SQLite take LIMIT there).
+        for payload in Statement.objects.filter(pk__in=statement_ids).values_list("payload", flat=True):
             try:
                 statement = json.loads(payload)
             except ValueError:
