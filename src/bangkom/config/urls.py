@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("xapi/", include("bangkom.lrs.urls")),
+    path("", include("bangkom.lrs.page_urls")),
     path("", include("bangkom.learning.urls")),
     path("", include("bangkom.learning.recap_urls")),
     path("", include("bangkom.planning.urls")),

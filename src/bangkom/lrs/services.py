@@ -90,3 +90,12 @@ def credit_save(
         after={"activity": activity_id, "jp": str(jp_value)},
     )
     return credit
+
+
+@transaction.atomic
+def credit_delete(*, actor: Any, credit: ActivityCredit) -> None:
+    """Later statements on the activity give no JP; records already made stay (they were verified)."""
+    before = {"activity": credit.activity_id, "jp": str(credit.jp)}
+    pk, agency_id = credit.pk, credit.agency_id
+    credit.delete()
+    audit(actor=actor, action="delete", entity="lrs.credit", object_id=pk, agency_id=agency_id, before=before)
