@@ -56,7 +56,11 @@ def _server_reachable(page: Any) -> bool:
 
 
 def _wait_synced(page: Any) -> None:
-    page.wait_for_function(f"{OUTBOX} === '0' && navigator.onLine", timeout=WAIT_MS)
+    try:
+        page.wait_for_function(f"{OUTBOX} === '0' && navigator.onLine", timeout=WAIT_MS)
+    except Exception:
+        print("app at timeout:", page.evaluate("navigator.onLine"), page.inner_text("body"))
+        raise
 
 
 def _sync(page: Any) -> None:

@@ -26,6 +26,8 @@
   var reachable = navigator.onLine; // false after a failed request until the next one succeeds
   var syncing = false;
   var retry = 0;
+  var backoff = 3000;
+  var attempted = false; // the first sync has been tried: without data by now, there is none to be had
   var syncError = "";
   var needsLogin = false;
   var notice = "";
@@ -337,7 +339,7 @@
       nodes = [];
     }
     if (!data) {
-      nodes.push(h("p", { class: "muted", text: syncing ? t("loading") : t("noData") }));
+      nodes.push(h("p", { class: "muted", text: attempted ? t("noData") : t("loading") }));
     } else {
       var mod = view.module === null ? null : moduleById(view.module);
       nodes = nodes.concat(mod ? renderModule(mod) : renderHome());
@@ -348,7 +350,7 @@
     var focusId = document.activeElement && document.activeElement.id;
     app.replaceChildren.apply(app, nodes);
     if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus();
-    if (data || !syncing) document.body.dataset.ready = "1";
+    if (data || attempted) document.body.dataset.ready = "1"; // usable: the marker the browser tests wait for
   }
 
   function dismiss(id) {
@@ -381,17 +383,27 @@
     lastSync = load("synced." + nip, null);
   }
 
+  function adopt(fresh) {
+    var newNip = fresh.employee && fresh.employee.nip;
+    if (newNip && newNip !== nip) switchTo(newNip);
+    data = fresh;
+    try { save("data." + nip, data); } catch (e) { /* the screen still shows it */ }
+  }
+
   function fetchData() {
-    return fetch(cfg.dataUrl, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
-      if (r.headers.get("X-Bangkom-Offline")) { reachable = false; return false; } // the service worker's copy
+    // Same request as the page's <link rel=preload>, so that the first one is taken from there.
+    return fetch(cfg.dataUrl, { credentials: "same-origin" }).then(function (r) {
+      if (r.headers.get("X-Bangkom-Offline")) {
+        // The service worker's last copy: the server did not answer. Used only when the device has nothing.
+        reachable = false;
+        if (data) throw new Error("offline");
+        return json(r).then(adopt).then(function () { throw new Error("offline"); });
+      }
       reachable = true;
       if (isLoginResponse(r)) { needsLogin = true; return false; }
       return json(r).then(function (fresh) {
         needsLogin = false;
-        var newNip = fresh.employee && fresh.employee.nip;
-        if (newNip && newNip !== nip) switchTo(newNip);
-        data = fresh;
-        try { save("data." + nip, data); } catch (e) { /* the screen still shows it */ }
+        adopt(fresh);
         return true;
       });
     });
@@ -450,15 +462,23 @@
     return fetchData().then(function (ok) {
       if (!ok) return;
       return postOutbox().then(function () {
+        backoff = 3000;
         lastSync = new Date().toISOString();
         try { save("synced." + nip, lastSync); } catch (e) { /* cosmetic */ }
       });
     }).catch(function () {
-      if (!navigator.onLine) reachable = false;
-      syncError = t("syncFailed"); // the outbox is untouched: nothing is lost
-      if (navigator.onLine) retry = setTimeout(sync, 5000); // the network may come up before the server answers
+      // The outbox is untouched: nothing is lost. Offline is no error; online, the server may come up a little
+      // after the network does: try again soon rather than at the next 30 s tick.
+      if (navigator.onLine) {
+        syncError = t("syncFailed");
+        retry = setTimeout(sync, backoff);
+        backoff = Math.min(backoff * 2, SYNC_EVERY_MS);
+      } else {
+        reachable = false;
+      }
     }).then(function () {
       syncing = false;
+      attempted = true;
       // Online but logged out: to the login page. The device's data and outbox stay, kept under the NIP.
       if (needsLogin) { location.href = cfg.loginUrl; return; }
       render();
@@ -482,11 +502,13 @@
   syncBtn.addEventListener("click", function () { sync(); });
   setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(cfg.swUrl, { scope: cfg.scope }).catch(function () { /* works online without */ });
-  }
   routeFromHash();
   render();
-  sync();
+  sync().then(function () {
+    // After the first data, so that the worker's downloads do not compete with it on a slow link.
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(cfg.swUrl, { scope: cfg.scope }).catch(function () { /* works online without */ });
+    }
+  });
   window.bangkomBelajar = { sync: sync, outbox: function () { return outbox.slice(); } };
 })();
