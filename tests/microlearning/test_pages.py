@@ -148,3 +148,13 @@ def test_navigation_links(org: Org) -> None:
     assert reverse("module_list") in org.client("admin_a").get(reverse("home")).content.decode()
     assert reverse("reflection_list") in org.client("kabid").get(reverse("home")).content.decode()
     assert reverse("reflection_list") not in org.client("staf1").get(reverse("home")).content.decode()
+
+
+def test_admin_of_two_instansi_chooses_one(org: Org) -> None:
+    from bangkom.accounts.models import Role, RoleAssignment
+
+    RoleAssignment.objects.create(user=org.users["admin_a"], role=Role.ADMIN_INSTANSI, agency=org.agency_b)
+    c = org.client("admin_a")
+    assert 'name="agency"' in c.get(reverse("module_create")).content.decode()
+    c.post(reverse("module_create"), {"agency": str(org.agency_b.pk), "title": "Untuk B"})
+    assert Module.objects.get().agency == org.agency_b

@@ -35,8 +35,19 @@ class ModuleForm(forms.Form):
         help_text=_("Refleksi pegawai dikonfirmasi oleh atasan langsung sebelum JP dicatat."),
     )
 
-    def __init__(self, *args: Any, competencies: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        competencies: list[tuple[int, str]] | None = None,
+        agencies: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if agencies and len(agencies) > 1:  # an admin of several instansi says which one the module is for
+            self.fields = {
+                "agency": forms.TypedChoiceField(label=_("Instansi"), choices=agencies, coerce=int),
+                **self.fields,
+            }
         self.fields["competency"].choices = [("", _("(tanpa kompetensi)")), *(competencies or [])]  # type: ignore[attr-defined]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,11 +140,8 @@ def import_results(*, actor: Any, file: UploadedFile) -> FileReport:
     events = sorted(body["events"], key=lambda e: isinstance(e, dict) and e.get("kind") == "submit")
     report = FileReport(name, ok=True, nip=nip, employee=emp.name)
     try:
-        for start in range(0, len(events), MAX_EVENTS):
-            out = apply_events(user=actor, events=events[start : start + MAX_EVENTS], device_id=device, employee=emp)
-            report.accepted += len(out.accepted)
-            report.duplicates += len(out.duplicates)
-            report.rejected += out.rejected
+        with transaction.atomic():  # one file lands whole or not at all
+            report = _apply_file(actor, emp, events, device, report)
     except RecordInvalid as exc:
         return FileReport(name, ok=False, nip=nip, employee=emp.name, message=" ".join(exc.messages))
     audit(
@@ -154,4 +152,13 @@ def import_results(*, actor: Any, file: UploadedFile) -> FileReport:
         agency_id=emp.agency_id,
         after={"file": name[:200], "accepted": report.accepted, "duplicates": report.duplicates},
     )
+    return report
+
+
+def _apply_file(actor: Any, emp: Employee, events: list[Any], device: str, report: FileReport) -> FileReport:
+    for start in range(0, len(events), MAX_EVENTS):
+        out = apply_events(user=actor, events=events[start : start + MAX_EVENTS], device_id=device, employee=emp)
+        report.accepted += len(out.accepted)
+        report.duplicates += len(out.duplicates)
+        report.rejected += out.rejected
     return report

@@ -98,8 +98,10 @@ def module_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _module_form_page(request: HttpRequest, agency: Agency, module: Module | None) -> HttpResponse:
-    form = forms.ModuleForm(request.POST or None, competencies=_competencies(agency.pk))
+def _module_form_page(
+    request: HttpRequest, agency: Agency, module: Module | None, agencies: list[tuple[int, str]] | None = None
+) -> HttpResponse:
+    form = forms.ModuleForm(request.POST or None, competencies=_competencies(agency.pk), agencies=agencies)
     if module is not None and request.method != "POST":
         form = forms.ModuleForm(
             initial={
@@ -135,10 +137,12 @@ def _module_form_page(request: HttpRequest, agency: Agency, module: Module | Non
 @login_required
 def module_create_view(request: HttpRequest) -> HttpResponse:
     ids = _require_admin(request)
-    agency = Agency.objects.filter(pk__in=ids).order_by("name").first()
+    agencies = list(Agency.objects.filter(pk__in=ids).order_by("name"))
+    chosen = request.POST.get("agency", "")
+    agency = next((a for a in agencies if str(a.pk) == chosen), agencies[0] if agencies else None)
     if agency is None:
         raise PermissionDenied
-    return _module_form_page(request, agency, None)
+    return _module_form_page(request, agency, None, [(a.pk, a.name) for a in agencies])
 
 
 @login_required
