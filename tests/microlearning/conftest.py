@@ -44,6 +44,9 @@ def make_module(org: Org, *, agency: str = "a", publish: bool = True, title: str
     question_save(actor=admin, module=m, data=last)
     if publish:
         m = module_publish(actor=admin, module=m)
+        # Published before the pegawai's (fixed-date) work below: the submission date is never earlier.
+        Module.objects.filter(pk=m.pk).update(published_at=T0 - dt.timedelta(days=30))
+        m.refresh_from_db()
     return m
 
 

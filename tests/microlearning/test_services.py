@@ -346,3 +346,19 @@ def test_confirm_needs_submission(org: Org, module: Module) -> None:
     apply_events(user=org.users["staf1"], events=complete_events(module)[:2])
     with pytest.raises(RecordInvalid):
         attempt_confirm(actor=org.users["kabid"], attempt=_attempt(org, module))
+
+
+def test_submission_is_never_dated_before_publication(org: Org, module: Module) -> None:
+    published = T0.replace(month=4)
+    Module.objects.filter(pk=module.pk).update(published_at=published)
+    apply_events(user=org.users["staf1"], events=complete_events(module))
+    assert _attempt(org, module).submitted_at == published
+
+
+def test_big_image_refused(org: Org, module: Module) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("besar.png", b"0" * (512 * 1024 + 1))
+    with pytest.raises(RecordInvalid) as info:
+        page_save(actor=org.users["admin_a"], module=module, data=PageData(title="X", body="Y", image=big))
+    assert "image" in info.value.errors and module.pages.count() == 2

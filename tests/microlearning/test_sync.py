@@ -155,3 +155,11 @@ def test_images_are_served_to_whoever_may_read_the_module(org: Org, module: Modu
     assert org.client("pegawai_b").get(url).status_code == 404
     assert org.client("admin_b").get(url).status_code == 404
     assert Client().get(url).status_code == 404
+
+
+def test_data_json_shows_only_own_attempt(org: Org, module: Module) -> None:
+    post(org.client("staf1"), {"device_id": "hp", "events": complete_events(module)})
+    mine = org.client("staf1").get(DATA).json()["modules"][0]["attempt"]
+    theirs = org.client("staf2").get(DATA).json()["modules"][0]["attempt"]
+    assert mine["status"] == "submitted" and mine["reflection"]
+    assert theirs["status"] == "in_progress" and theirs["reflection"] == "" and theirs["answers"] == {}

@@ -451,7 +451,9 @@ def _apply_one(attempt: Attempt, ev: _Event, pages: set[int], questions: dict[in
         problems = submit_problems(attempt, pages, set(questions))
         if problems:
             return " ".join(problems)
-        attempt.status, attempt.submitted_at, attempt.return_reason = AttemptStatus.SUBMITTED, ev.at, ""
+        # The submission date becomes the learning record's date: never before the module was published.
+        at = max(ev.at, attempt.module.published_at) if attempt.module.published_at else ev.at
+        attempt.status, attempt.submitted_at, attempt.return_reason = AttemptStatus.SUBMITTED, at, ""
         return None
     if locked:
         return _("Modul sudah dikirim ke atasan; perubahan ini tidak diterapkan.")
@@ -545,6 +547,8 @@ def apply_events(
         content[mid][0].add(pid)
     for qid, mid, choices in Question.objects.filter(module_id__in=modules).values_list("pk", "module_id", "choices"):
         content[mid][1][qid] = len(choices or [])
+    for mid, a in attempts.items():
+        a.module = modules[mid]
     status_before = {mid: a.status for mid, a in attempts.items()}
     changed: set[int] = set()
     logged: list[SyncEvent] = []
@@ -564,6 +568,7 @@ def apply_events(
         attempt = attempts.get(module.pk)
         if attempt is None:
             attempt = attempts[module.pk] = _attempt_locked(module, emp)
+            attempt.module = module
             status_before[module.pk] = attempt.status
         before = snapshot(attempt)
         reason = _apply_one(attempt, ev, *content[module.pk])
