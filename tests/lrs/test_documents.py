@@ -7,15 +7,18 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client as HttpClient
 
+from bangkom.lrs import documents as docs
 from bangkom.lrs.models import Activity, Document
 from bangkom.org.models import Agency
 from tests.conftest import Org
@@ -114,6 +117,9 @@ BAD_PARAMS = [
     (AGENT_PROFILE, "DELETE", {"agent": AGENT}),
     (AGENT_PROFILE, "GET", agent_profile_params(agent="true")),
     (AGENT_PROFILE, "GET", agent_profile_params(activityId=ACTIVITY)),
+    (STATE, "GET", state_params(since="2026-01-01")),  # checked also where it has no effect
+    (STATE, "PUT", state_params(agent={"account": {"homePage": "https://sso.example.go.id", "name": "x" * 600}})),
+    (AGENT_PROFILE, "PUT", agent_profile_params(profileId="p" * 1025)),
     ("/xapi/activities", "GET", {}),
     ("/xapi/activities", "GET", {"activityId": "no iri"}),
     ("/xapi/activities", "GET", {"activityId": ACTIVITY, "agent": AGENT}),
@@ -245,6 +251,18 @@ def test_post_that_cannot_merge_is_refused_and_changes_nothing(
     got = lrs.call("GET", path, params)
     assert got.content == stored
     assert got["Content-Type"] == stored_type
+
+
+def test_since_with_an_id_has_no_effect(lrs: Lrs) -> None:
+    lrs.call("PUT", STATE, state_params(), {"a": 1})
+    response = lrs.call("GET", STATE, state_params(since="2999-01-01T00:00:00Z"))
+    assert body_json(response) == {"a": 1}
+
+
+def test_content_type_longer_than_the_lrs_keeps_is_refused(lrs: Lrs) -> None:
+    long_type = "application/x-" + "a" * 250
+    assert lrs.call("PUT", STATE, state_params(), b"x", content_type=long_type).status_code == 400
+    assert not Document.objects.exists()
 
 
 def test_put_of_json_that_is_not_json_is_refused(lrs: Lrs) -> None:
@@ -492,3 +510,39 @@ def test_reads_take_one_query_each(lrs: Lrs, org: Org, django_assert_num_queries
         assert lrs.call("GET", "/xapi/activities", {"activityId": ACTIVITY}).status_code == 200
     with django_assert_num_queries(1):
         assert lrs.call("GET", "/xapi/agents", {"agent": AGENT}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_all_land(org: Org) -> None:
+    """Many app servers may merge into one document at once: every posted property survives (row lock, one
+    retry when two requests create the document together). PostgreSQL only: SQLite serialises writers."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are exercised on PostgreSQL")
+    scope = docs.Scope(docs.STATE, activity_id=ACTIVITY, agent="mbox:mailto:staf1@example.go.id", doc_id="s")
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def post(n: int) -> None:
+        try:
+            barrier.wait()
+            docs.post(
+                agency_id=org.agency_a.pk,
+                scope=scope,
+                content_type="application/json",
+                content=json.dumps({f"k{n}": n}).encode(),
+                pre=docs.Preconditions(),
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    found = docs.get(agency_id=org.agency_a.pk, scope=scope)
+    assert found is not None
+    assert json.loads(found.content) == {f"k{n}": n for n in range(8)}

@@ -29,6 +29,8 @@ DEFAULT_CONTENT_TYPE = "application/octet-stream"
 # How many of an agent's latest statements the agents resource reads to learn the names it went by.
 PERSON_STATEMENTS = 20
 MAX_ID_LENGTH = 1024  # Document.doc_id and Document.activity_id
+MAX_AGENT_LENGTH = 512  # Document.agent
+MAX_CONTENT_TYPE_LENGTH = 255  # Document.content_type
 
 
 @dataclass(frozen=True)
@@ -157,13 +159,14 @@ def parse_scope(resource: Resource, method: str, params: Mapping[str, str], agen
         raise XapiError(400, f"Parameter '{resource.id_param}' must not be empty.")
     if not doc_id and (method in {"PUT", "POST"} or (method == "DELETE" and not resource.delete_many)):
         raise XapiError(400, f"Parameter '{resource.id_param}' is required for {method}.")
+    # 'since' only narrows a list of ids; with an id it is checked and has no effect (2.3, 2.6, 2.7).
     since = _moment(params["since"], "since") if "since" in params else None
-    if since is not None and doc_id:
-        raise XapiError(400, f"Parameter 'since' applies only without '{resource.id_param}'.")
     if len(doc_id) > MAX_ID_LENGTH:
         raise XapiError(400, f"Parameter '{resource.id_param}' is too long.")
     if len(activity_id) > MAX_ID_LENGTH:
         raise XapiError(400, "Parameter 'activityId' is too long.")
+    if len(agent) > MAX_AGENT_LENGTH:
+        raise XapiError(400, "Parameter 'agent' has an identifier too long for this LRS.")
     return Scope(resource, activity_id, agent, registration, doc_id, since)
 
 
@@ -226,6 +229,13 @@ def _json_object(content: bytes, what: str) -> dict[str, Any]:
     return value
 
 
+def _content_type(header: str) -> str:
+    content_type = header.strip() or DEFAULT_CONTENT_TYPE
+    if len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+        raise XapiError(400, "The Content-Type header is too long.")
+    return content_type
+
+
 def _media_type(content_type: str) -> str:
     return content_type.split(";", maxsplit=1)[0].strip().lower()
 
@@ -255,13 +265,13 @@ def _write(
                         agent=scope.agent,
                         registration=scope.registration,
                         doc_id=scope.doc_id,
-                        content_type=content_type[:255],
+                        content_type=content_type,
                         content=content,
                         etag=etag,
                         updated=now,
                     )
                 else:
-                    existing.content_type = content_type[:255]
+                    existing.content_type = content_type
                     existing.content = content
                     existing.etag = etag
                     existing.updated = now
@@ -276,7 +286,7 @@ def _write(
 def put(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre: Preconditions) -> str:
     """Store or replace a document (2.2). A profile PUT must state what it expects (3.1): onto an existing
     document without If-Match or If-None-Match it is a conflict (409), onto none it is refused (400)."""
-    content_type = content_type.strip() or DEFAULT_CONTENT_TYPE
+    content_type = _content_type(content_type)
     if _media_type(content_type) == JSON_TYPE:
         # Stored JSON must stay mergeable; a body that claims JSON and is not is the client's mistake.
         _json_text(content)
@@ -308,7 +318,7 @@ def _json_text(content: bytes) -> None:
 def post(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre: Preconditions) -> str:
     """Merge a JSON object into the stored one (2.2 Document Merging: top-level properties of the new
     document replace those of the old); without a stored document, store it as a PUT would."""
-    content_type = content_type.strip() or DEFAULT_CONTENT_TYPE
+    content_type = _content_type(content_type)
     posted_json = _media_type(content_type) == JSON_TYPE
     posted = _json_object(content, "posted document") if posted_json else None
 
