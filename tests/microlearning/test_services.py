@@ -3,10 +3,12 @@ credits the module's JP exactly once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from bangkom.audit.models import AuditEvent
 from bangkom.learning.models import LearningRecord, RecordStatus
@@ -332,10 +334,16 @@ def test_return_then_resubmit(org: Org, module: Module) -> None:
     attempt_return(actor=org.users["kabid"], attempt=attempt, reason="Lebih konkret.")
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.RETURNED
+    # A device that was offline during the return still holds an older submission: it does not undo the return.
+    stale = apply_events(user=org.users["staf1"], events=[ev(module, "submit", 13)])
+    assert len(stale.rejected) == 1 and "dikembalikan" in stale.rejected[0]["message"]
+    later = (timezone.now() - T0).total_seconds() // 60 + 1
     out = apply_events(
-        user=org.users["staf1"], events=[ev(module, "reflection", 60, text="Konkret"), ev(module, "submit", 61)]
+        user=org.users["staf1"],
+        events=[ev(module, "reflection", int(later), text="Konkret"), ev(module, "submit", int(later) + 1)],
+        now=timezone.now() + dt.timedelta(minutes=5),
     )
-    assert len(out.accepted) == 2
+    assert len(out.accepted) == 2, out.rejected
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED and attempt.reflection == "Konkret" and not attempt.return_reason
     attempt_confirm(actor=org.users["kabid"], attempt=attempt)

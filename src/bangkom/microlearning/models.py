@@ -130,6 +130,7 @@ class Attempt(models.Model):
     )
     confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
     return_reason = models.TextField(_("alasan dikembalikan"), blank=True, default="")
+    returned_at = models.DateTimeField(_("dikembalikan"), null=True, blank=True)
     learning_record = models.OneToOneField(
         LearningRecord,
         null=True,

@@ -448,6 +448,9 @@ def _apply_one(attempt: Attempt, ev: _Event, pages: set[int], questions: dict[in
     if ev.kind == EventKind.SUBMIT:
         if locked:
             return None  # monotonic: already submitted, nothing changes
+        if attempt.returned_at is not None and ev.at <= attempt.returned_at:
+            # A device that was offline when the atasan returned the module must not undo the return.
+            return _("Pengiriman ini dibuat sebelum modul dikembalikan atasan; perbaiki lalu kirim lagi.")
         problems = submit_problems(attempt, pages, set(questions))
         if problems:
             return " ".join(problems)
@@ -676,7 +679,8 @@ def attempt_return(*, actor: Any, attempt: Attempt, reason: str) -> Attempt:
     if errors:
         raise RecordInvalid(errors)
     before = snapshot(attempt)
-    attempt.status, attempt.return_reason, attempt.updated_at = AttemptStatus.RETURNED, reason, timezone.now()
+    attempt.status, attempt.return_reason = AttemptStatus.RETURNED, reason
+    attempt.returned_at = attempt.updated_at = timezone.now()
     attempt.save()
     record_change(actor=actor, instance=attempt, before=before, agency_id=attempt.module.agency_id, action="return")
     return attempt
