@@ -4,6 +4,7 @@ once, when the device is back online, and becomes exactly one verified learning 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -206,3 +207,24 @@ def test_two_devices_offline_merge_into_one_attempt(org: Org, live_server: Any, 
     assert data == []
     ctx_a.close()
     ctx_b.close()
+
+
+def test_logout_clears_the_device_and_the_cached_app_asks_for_login(org: Org, live_server: Any, browser: Any) -> None:
+    make_module(org)
+    base = live_server.url
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    _login(page, base, "staf1")
+    _open_app(page, base)
+    _wait_controlled(page)
+    _wait_synced(page)
+    page.click("#ml-logout button")
+    page.wait_for_url(f"{base}/masuk/")
+    left = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bangkom.ml.'))")
+    assert left == ["bangkom.ml.device"]  # the device keeps its id, nothing of the pegawai
+    assert page.evaluate("caches.has('bangkom-ml-data')") is False
+    response = page.goto(f"{base}/belajar/")  # the shell from the worker's cache; the app finds no session
+    assert response is not None and response.from_service_worker and response.status == 200
+    page.wait_for_url(re.compile(r"/masuk/\?next=/belajar/$"))
+    assert org.staf1.nip not in page.content()
+    context.close()

@@ -104,6 +104,10 @@ def _labels() -> dict[str, str]:
         "dismiss": _("Tutup"),
         "storageFull": _("Penyimpanan perangkat penuh; isian ini belum tersimpan."),
         "pagesSeen": _("%(n)s dari %(total)s halaman dibaca"),
+        "logoutPending": _(
+            "%(n)s isian belum tersinkron. Isian itu tetap tersimpan di perangkat ini dan terkirim setelah Anda "
+            "masuk lagi. Tetap keluar?"
+        ),
     }
 
 

@@ -17,6 +17,7 @@
   var netEl = document.getElementById("ml-net");
   var outboxEl = document.getElementById("ml-outbox");
   var syncBtn = document.getElementById("ml-sync");
+  var logoutBtn = document.querySelector("#ml-logout button");
 
   var nip = load("current", null); // whose data the device shows (a device may be shared)
   var data = nip ? load("data." + nip, null) : null;
@@ -209,6 +210,7 @@
     outboxEl.textContent = outbox.length ? t("pending", { n: outbox.length }) : t("allSynced");
     outboxEl.className = "pill" + (outbox.length ? " wait" : "");
     syncBtn.disabled = syncing;
+    logoutBtn.disabled = !online; // logging out needs the server
     syncBtn.textContent = syncing ? t("syncing") : t("sync");
   }
 
@@ -500,6 +502,20 @@
     render();
   });
   syncBtn.addEventListener("click", function () { sync(); });
+  var logoutForm = document.getElementById("ml-logout");
+  logoutForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (outbox.length && !window.confirm(t("logoutPending", { n: outbox.length }))) return;
+    logoutForm.elements.csrfmiddlewaretoken.value = csrfToken();
+    var cleared = Promise.resolve();
+    if (!outbox.length && nip) {
+      // Nothing waits to be sent: the pegawai's data leaves this device with them (a device may be shared).
+      ["data.", "rejected.", "synced.", "outbox."].forEach(function (k) { localStorage.removeItem(PREFIX + k + nip); });
+      localStorage.removeItem(PREFIX + "current");
+      if (window.caches) cleared = caches.delete("bangkom-ml-data").catch(function () { return false; });
+    }
+    cleared.then(function () { logoutForm.submit(); });
+  });
   setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
 
   routeFromHash();
