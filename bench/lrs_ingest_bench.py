@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import http.client
 import json
 import multiprocessing as mp
@@ -41,6 +42,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -257,6 +259,53 @@ def _start_server(port: int, workers: int, worker_class: str, threads: int, log:
     sys.exit(f"gunicorn did not answer; see {log}")
 
 
+@contextlib.contextmanager
+def _profiled(prefix: str | None, phase: str, pid: int) -> Iterator[None]:
+    """py-spy sampling every gunicorn worker while a phase runs (collapsed stacks, for flame graphs)."""
+    if not prefix:
+        yield
+        return
+    spy = Path(sys.executable).parent / "py-spy"
+    cmd = [str(spy), "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--format", "raw"]
+    proc = subprocess.Popen(  # noqa: S603
+        [*cmd, "--rate", "250", "-o", f"{prefix}-{phase}.txt"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(1.0)
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def _ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _cpu_snapshot(master: int) -> tuple[float, float, float, float]:
+    """(machine busy, gunicorn workers, PostgreSQL backends of the bench database: CPU seconds; wall) from /proc.
+    The server keeps its connections (DATABASE_CONN_MAX_AGE), so the backends live through a phase."""
+    hz = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(values) - values[3] - values[4]  # minus idle and iowait
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    workers = sum(_ticks(int(pid)) for pid in children)
+    backends = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if cmdline.startswith(b"postgres: ") and DB_NAME.encode() in cmdline:
+                backends += _ticks(int(entry.name))
+    return busy / hz, workers / hz, backends / hz, time.monotonic()
+
+
 # -- client -------------------------------------------------------------------------------------------------
 
 
@@ -313,7 +362,9 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _report(label: str, n_statements: int, results: list[ClientResult]) -> float:
+def _report(
+    label: str, n_statements: int, results: list[ClientResult], before: tuple[float, float, float], master: int
+) -> float:
     latencies = [x for r in results for x in r.latencies]
     statuses: dict[int, int] = {}
     for r in results:
@@ -326,6 +377,14 @@ def _report(label: str, n_statements: int, results: list[ClientResult]) -> float
         f"{label:<22} {n_statements:>8,} {len(latencies):>7,} {wall:>7.1f} s {rate:>9,.0f}/s "
         f"{_pct(latencies, 0.5) * 1000:>7.1f} {_pct(latencies, 0.95) * 1000:>7.1f} {_pct(latencies, 0.99) * 1000:>7.1f}"
         f"  client CPU {cpu:.1f} s ({cpu / wall * 100:.0f}% of one core, {cpu / len(latencies) * 1e6:.0f} us/POST)"
+    )
+    after = _cpu_snapshot(master)
+    busy, workers, backends, elapsed = (a - b for a, b in zip(after, before, strict=True))
+    other = busy - workers - backends - cpu
+    print(
+        f"{'':<22} CPU per statement: gunicorn workers {workers / n_statements * 1e6:,.0f} us, PostgreSQL "
+        f"backends {backends / n_statements * 1e6:,.0f} us, clients {cpu / n_statements * 1e6:,.0f} us; machine busy "
+        f"{busy / elapsed * 100:.0f}% of {os.cpu_count()} cores, {other / elapsed * 100:.0f}% of it other work"
     )
     if set(statuses) != {200}:
         print(f"   statuses: {statuses}; e.g. {[b for r in results for b in r.bad][:3]}")
@@ -405,9 +464,16 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--clients", type=int, default=4, help="client processes, one connection each")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE of the server (0: a connection per request)"
+    )
     parser.add_argument("--queries", type=int, default=30, help="repetitions of each query")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--pause", type=float, default=2.0, help="seconds idle to measure other load first")
     parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
+    parser.add_argument(
+        "--py-spy", metavar="PREFIX", help="profile the workers: PREFIX-singles.txt, PREFIX-batches.txt"
+    )
     args = parser.parse_args()
     singles = args.singles if args.singles is not None else max(200, args.statements // 7)
 
@@ -419,6 +485,7 @@ def main() -> None:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "BANGKOM_VAR_DIR": str(work),
+        "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
     }
     os.environ.update(env)
     bangkom = Path(sys.executable).parent / "bangkom"
@@ -451,14 +518,23 @@ def main() -> None:
             f"{args.clients} client processes; {os.cpu_count()} CPUs; log {log}"
         )
         _post_all(port, headers, [dumps(s).encode() for s in warm], args.clients)  # warm-up, not reported
+        idle = _cpu_snapshot(server.pid)
+        time.sleep(args.pause)
+        busy = (_cpu_snapshot(server.pid)[0] - idle[0]) / (time.monotonic() - idle[2])
+        print(f"machine CPU busy before the run (other work on this machine): {busy * 100:.0f}%")
         print(
             f"\n{'POSTs of':<22} {'stmts':>8} {'POSTs':>7} {'wall':>9} {'rate':>11} "
             f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
         )
-        single_rate = _report("1 statement", singles, _post_all(port, headers, single_bodies, args.clients))
-        batch_rate = _report(
-            f"{args.batch} statements", args.statements, _post_all(port, headers, batch_bodies, args.clients)
-        )
+        with _profiled(args.py_spy, "singles", server.pid):
+            before = _cpu_snapshot(server.pid)
+            single_rate = _report(
+                "1 statement", singles, _post_all(port, headers, single_bodies, args.clients), before, server.pid
+            )
+        with _profiled(args.py_spy, "batches", server.pid):
+            before = _cpu_snapshot(server.pid)
+            results = _post_all(port, headers, batch_bodies, args.clients)
+            batch_rate = _report(f"{args.batch} statements", args.statements, results, before, server.pid)
 
         import psycopg
 

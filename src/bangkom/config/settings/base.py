@@ -84,7 +84,15 @@ TEMPLATES = [
 
 _default_sqlite = VAR_DIR / "bangkom.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{_default_sqlite}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# DATABASE_CONN_MAX_AGE (seconds; 0 closes the connection after every request): app servers such as gunicorn
+# keep theirs open, which saves a PostgreSQL backend start per request (health-checked before reuse).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import or a job writes; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
@@ -146,6 +154,9 @@ BANGKOM_IMPORT_MAX_UPLOAD_BYTES = int(
 # Long jobs: "thread" runs them in a background thread of the web process (embedded default);
 # "celery" hands them to Celery workers through Redis; "sync" runs them inline (tests, CLI).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# The xAPI version the LRS names in answers to requests that name none (1.0.3 or 2.0.0); clients that name
+# a version always get answers in theirs.
+BANGKOM_XAPI_VERSION = os.environ.get("BANGKOM_XAPI_VERSION", "1.0.3")
 BANGKOM_JOB_RUNNER = os.environ.get("BANGKOM_JOB_RUNNER", "celery" if REDIS_URL else "thread")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
