@@ -209,8 +209,10 @@ def test_two_devices_offline_merge_into_one_attempt(org: Org, live_server: Any, 
     ctx_b.close()
 
 
-def test_logout_clears_the_device_and_the_cached_app_asks_for_login(org: Org, live_server: Any, browser: Any) -> None:
-    make_module(org)
+def test_drafts_survive_and_logout_clears_the_device_then_the_cached_app_asks_for_login(
+    org: Org, live_server: Any, browser: Any
+) -> None:
+    module = make_module(org)
     base = live_server.url
     context = browser.new_context(locale="id-ID")
     page = context.new_page()
@@ -218,6 +220,14 @@ def test_logout_clears_the_device_and_the_cached_app_asks_for_login(org: Org, li
     _open_app(page, base)
     _wait_controlled(page)
     _wait_synced(page)
+    page.click(f"[data-module='{module.pk}'] a")
+    _wait_synced(page)  # the page seen
+    page.fill("#ml-reflection", "Belum selesai saya tulis")  # typed, not saved: a draft
+    _sync(page)  # the screen is rebuilt after a sync; the typing stays
+    assert page.input_value("#ml-reflection") == "Belum selesai saya tulis"
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
+    assert page.input_value("#ml-reflection") == "Belum selesai saya tulis"
     page.click("#ml-logout button")
     page.wait_for_url(f"{base}/masuk/")
     left = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bangkom.ml.'))")

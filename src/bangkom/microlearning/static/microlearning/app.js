@@ -24,10 +24,11 @@
   var outbox = nip ? load("outbox." + nip, []) : [];
   var rejected = nip ? load("rejected." + nip, []) : [];
   var lastSync = nip ? load("synced." + nip, null) : null;
+  var drafts = nip ? load("drafts." + nip, {}) : {}; // typed but not yet saved: survives re-renders and reloads
   var reachable = navigator.onLine; // false after a failed request until the next one succeeds
   var syncing = false;
   var retry = 0;
-  var backoff = 3000;
+  var backoff = 1000;
   var attempted = false; // the first sync has been tried: without data by now, there is none to be had
   var syncError = "";
   var needsLogin = false;
@@ -61,6 +62,18 @@
   if (!deviceId) {
     deviceId = uuid();
     try { save("device", deviceId); } catch (e) { /* a new id next time: harmless */ }
+  }
+
+  function draft(key, fallback) {
+    return Object.prototype.hasOwnProperty.call(drafts, key) ? drafts[key] : fallback;
+  }
+  function keepDraft(key, value) {
+    drafts[key] = value;
+    try { save("drafts." + nip, drafts); } catch (e) { /* kept in memory */ }
+  }
+  function dropDraft(key) {
+    delete drafts[key];
+    try { save("drafts." + nip, drafts); } catch (e) { /* kept in memory */ }
   }
 
   /* ---------- text ---------- */
@@ -296,29 +309,39 @@
           return h("fieldset", { "data-question": q.id }, h("legend", { text: (qi + 1) + ". " + q.text }),
             q.choices.map(function (c, ci) {
               return h("label", { class: "choice" },
-                h("input", { type: "radio", name: "q" + q.id, value: String(ci), checked: chosen === ci, disabled: ro,
+                h("input", { type: "radio", id: "ml-q" + q.id + "-" + ci, name: "q" + q.id, value: String(ci),
+                  checked: chosen === ci, disabled: ro,
                   onchange: function () { record(mod.id, "answer", { question_id: q.id, choice: ci }); } }),
                 " " + c);
             }));
         })));
     }
     if (mod.task) {
-      var note = h("textarea", { id: "ml-note", rows: "3", disabled: ro, value: st.note });
-      var done = h("input", { type: "checkbox", id: "ml-task-done", checked: st.taskDone, disabled: ro });
+      var noteKey = mod.id + ":note";
+      var doneKey = mod.id + ":done";
+      var note = h("textarea", { id: "ml-note", rows: "3", disabled: ro, value: ro ? st.note : draft(noteKey, st.note),
+        oninput: function () { keepDraft(noteKey, note.value); } });
+      var done = h("input", { type: "checkbox", id: "ml-task-done", checked: ro ? st.taskDone : draft(doneKey, st.taskDone),
+        disabled: ro, onchange: function () { keepDraft(doneKey, done.checked); } });
       out.push(h("section", { class: "card", id: "ml-task" }, h("h2", { text: t("task") }), paragraphs(mod.task),
         h("label", { class: "choice" }, done, " " + t("taskDone")),
         h("label", { for: "ml-note", text: t("taskNote") }), note,
         ro ? null : h("p", null, h("button", { type: "button", id: "ml-save-task", text: t("saveTask"), onclick: function () {
-          if (done.checked) record(mod.id, "task", { note: note.value });
+          if (done.checked && record(mod.id, "task", { note: note.value })) {
+            dropDraft(noteKey);
+            dropDraft(doneKey);
+          }
         } })),
         st.taskDone ? h("p", { class: "ok saved", text: t("saved") }) : null));
     }
     if (mod.reflection_prompt) {
-      var refl = h("textarea", { id: "ml-reflection", rows: "4", disabled: ro, value: st.reflection });
+      var reflKey = mod.id + ":reflection";
+      var refl = h("textarea", { id: "ml-reflection", rows: "4", disabled: ro,
+        value: ro ? st.reflection : draft(reflKey, st.reflection), oninput: function () { keepDraft(reflKey, refl.value); } });
       out.push(h("section", { class: "card", id: "ml-reflect" }, h("h2", { text: t("reflection") }),
         paragraphs(mod.reflection_prompt), refl,
         ro ? null : h("p", null, h("button", { type: "button", id: "ml-save-reflection", text: t("saveReflection"), onclick: function () {
-          if (refl.value.trim()) record(mod.id, "reflection", { text: refl.value });
+          if (refl.value.trim() && record(mod.id, "reflection", { text: refl.value })) dropDraft(reflKey);
         } })),
         st.reflection ? h("p", { class: "ok saved", text: t("saved") }) : null));
     }
@@ -349,9 +372,16 @@
     if (notice) nodes.unshift(h("p", { class: "error", text: notice }));
     if (syncError) nodes.push(h("p", { class: "muted", id: "ml-sync-error", text: syncError }));
     if (lastSync) nodes.push(h("p", { class: "muted", text: t("lastSync", { time: new Date(lastSync).toLocaleString(cfg.lang) }) }));
-    var focusId = document.activeElement && document.activeElement.id;
+    // The screen is rebuilt on every change and sync: keep the keyboard focus and the caret where they were.
+    var active = document.activeElement;
+    var focusId = active && active.id;
+    var caret = active && active.tagName === "TEXTAREA" ? [active.selectionStart, active.selectionEnd] : null;
     app.replaceChildren.apply(app, nodes);
-    if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus();
+    var again = focusId && document.getElementById(focusId);
+    if (again) {
+      again.focus();
+      if (caret && again.tagName === "TEXTAREA") again.setSelectionRange(caret[0], caret[1]);
+    }
     if (data || attempted) document.body.dataset.ready = "1"; // usable: the marker the browser tests wait for
   }
 
@@ -383,6 +413,7 @@
     outbox = load("outbox." + nip, []);
     rejected = load("rejected." + nip, []);
     lastSync = load("synced." + nip, null);
+    drafts = load("drafts." + nip, {});
   }
 
   function adopt(fresh) {
@@ -464,7 +495,7 @@
     return fetchData().then(function (ok) {
       if (!ok) return;
       return postOutbox().then(function () {
-        backoff = 3000;
+        backoff = 1000;
         lastSync = new Date().toISOString();
         try { save("synced." + nip, lastSync); } catch (e) { /* cosmetic */ }
       });
@@ -510,7 +541,7 @@
     var cleared = Promise.resolve();
     if (!outbox.length && nip) {
       // Nothing waits to be sent: the pegawai's data leaves this device with them (a device may be shared).
-      ["data.", "rejected.", "synced.", "outbox."].forEach(function (k) { localStorage.removeItem(PREFIX + k + nip); });
+      ["data.", "rejected.", "synced.", "outbox.", "drafts."].forEach(function (k) { localStorage.removeItem(PREFIX + k + nip); });
       localStorage.removeItem(PREFIX + "current");
       if (window.caches) cleared = caches.delete("bangkom-ml-data").catch(function () { return false; });
     }
