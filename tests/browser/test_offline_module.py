@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bangkom.learning.models import LearningRecord
+from bangkom.learning.services import RecordInvalid
 from bangkom.microlearning.models import Attempt, Module, SyncEvent
 from bangkom.microlearning.services import attempt_confirm
 
@@ -150,10 +151,18 @@ def test_module_completed_offline_syncs_once_and_becomes_one_verified_record(
     _wait_synced(page)
     assert Attempt.objects.count() == 1 and SyncEvent.objects.count() == 7
 
-    record = attempt_confirm(actor=org.users["kabid"], attempt=attempt)
-    assert LearningRecord.objects.filter(employee=org.staf1).count() == 1
-    record.refresh_from_db()
+    # The direct atasan reads the reflection and confirms it on the page; a second confirmation changes nothing.
+    atasan = browser.new_context(locale="id-ID").new_page()
+    _login(atasan, base, "kabid")
+    atasan.goto(f"{base}/modul/refleksi/{attempt.pk}/")
+    assert "Saya akan menulis nota yang lebih ringkas." in atasan.content()
+    atasan.click("button:has-text('Konfirmasi dan catat')")
+    atasan.wait_for_url(f"{base}/modul/refleksi/")
+    with pytest.raises(RecordInvalid):
+        attempt_confirm(actor=org.users["kabid"], attempt=attempt)
+    record = LearningRecord.objects.get(employee=org.staf1)
     assert (record.status, record.jp, record.form_id) == ("verified", module.jp, 16)
+    atasan.context.close()
     _sync(page)
     page.wait_for_function("document.getElementById('ml-submitted').textContent === 'Dikonfirmasi atasan'")
     context.close()
