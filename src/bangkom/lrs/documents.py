@@ -216,14 +216,20 @@ def _check(existing: Document | None, pre: Preconditions) -> None:
         raise XapiError(412, "If-None-Match: the document already exists.")
 
 
-def _json_object(content: bytes, what: str) -> dict[str, Any]:
-    def refuse(token: str) -> Any:
-        raise ValueError(token)
+def _refuse_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not JSON")
 
+
+def _json(content: bytes, what: str) -> Any:
+    """Strict JSON (RFC 8259: no NaN or Infinity) or 400."""
     try:
-        value = json.loads(content.decode("utf-8"), parse_constant=refuse)
+        return json.loads(content.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise XapiError(400, f"The {what} is not valid JSON.") from exc
+
+
+def _json_object(content: bytes, what: str) -> dict[str, Any]:
+    value = _json(content, what)
     if not isinstance(value, dict):
         raise XapiError(400, f"The {what} is not a JSON object.")
     return value
@@ -289,7 +295,7 @@ def put(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre:
     content_type = _content_type(content_type)
     if _media_type(content_type) == JSON_TYPE:
         # Stored JSON must stay mergeable; a body that claims JSON and is not is the client's mistake.
-        _json_text(content)
+        _json(content, "document (Content-Type application/json)")
 
     def decide(existing: Document | None) -> tuple[str, bytes]:
         if scope.resource.put_needs_precondition and not pre.given:
@@ -303,16 +309,6 @@ def put(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre:
         return content_type, content
 
     return _write(agency_id=agency_id, scope=scope, pre=pre, decide=decide)
-
-
-def _json_text(content: bytes) -> None:
-    def refuse(token: str) -> Any:
-        raise ValueError(token)
-
-    try:
-        json.loads(content.decode("utf-8"), parse_constant=refuse)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise XapiError(400, "The document has Content-Type application/json but is not valid JSON.") from exc
 
 
 def post(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre: Preconditions) -> str:
