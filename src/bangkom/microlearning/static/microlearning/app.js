@@ -13,6 +13,7 @@
   var L = cfg.labels;
   var PREFIX = "bangkom.ml.";
   var SYNC_EVERY_MS = 30000;
+  var REFRESH_MS = 5 * 60000;
   var app = document.getElementById("ml-app");
   var netEl = document.getElementById("ml-net");
   var outboxEl = document.getElementById("ml-outbox");
@@ -29,6 +30,7 @@
   var syncing = false;
   var retry = 0;
   var backoff = 1000;
+  var lastFetch = 0;
   var attempted = false; // the first sync has been tried: without data by now, there is none to be had
   var syncError = "";
   var needsLogin = false;
@@ -409,7 +411,7 @@
   function switchTo(newNip) {
     // Another pegawai logged in on this device: their own store; the previous one's outbox waits for them.
     nip = newNip;
-    save("current", nip);
+    try { save("current", nip); } catch (e) { /* this tab still knows */ }
     outbox = load("outbox." + nip, []);
     rejected = load("rejected." + nip, []);
     lastSync = load("synced." + nip, null);
@@ -436,6 +438,7 @@
       if (isLoginResponse(r)) { needsLogin = true; return false; }
       return json(r).then(function (fresh) {
         needsLogin = false;
+        lastFetch = Date.now();
         adopt(fresh);
         return true;
       });
@@ -525,8 +528,13 @@
   window.addEventListener("hashchange", function () { routeFromHash(); render(); });
   window.addEventListener("popstate", function () { routeFromHash(); render(); });
   window.addEventListener("storage", function (ev) {
-    // Another tab of the app changed the store: follow it.
-    if (!nip || !ev.key || ev.key.indexOf(PREFIX) !== 0) return;
+    // Another tab of the app changed the store: follow it, another pegawai's login included.
+    if (!ev.key || ev.key.indexOf(PREFIX) !== 0) return;
+    var current = load("current", null);
+    if (current !== nip) {
+      if (!current) { nip = null; data = null; outbox = []; rejected = []; render(); return; }
+      switchTo(current);
+    }
     data = load("data." + nip, data);
     outbox = load("outbox." + nip, outbox);
     rejected = load("rejected." + nip, rejected);
@@ -547,7 +555,15 @@
     }
     cleared.then(function () { logoutForm.submit(); });
   });
-  setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
+  // Every 30 s while online when something waits to be sent; otherwise the data is refreshed only now and then,
+  // and when the app comes back to the screen: an idle open app should not cost the server a request a minute.
+  setInterval(function () {
+    if (!navigator.onLine) return;
+    if (outbox.length || (!document.hidden && Date.now() - lastFetch > REFRESH_MS)) sync();
+  }, SYNC_EVERY_MS);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && navigator.onLine && Date.now() - lastFetch > SYNC_EVERY_MS) sync();
+  });
 
   routeFromHash();
   render();
