@@ -106,8 +106,9 @@ def seed_modules(agency: Agency, count: int = 6) -> None:
 @pytest.fixture
 def pegawai(db: Any) -> User:
     call_command("seed_demo", "--employees", "120", "--seed", "7", stdout=io.StringIO())
-    user = User.objects.filter(employee__isnull=False, employee__subordinates__isnull=True).get()
-    assert user.employee is not None
+    # The demo pegawai account: a staff member with an atasan and no subordinates.
+    user = User.objects.filter(employee__supervisor__isnull=False, employee__subordinates__isnull=True).first()
+    assert user is not None and user.employee is not None
     seed_modules(user.employee.agency)
     return user
 
