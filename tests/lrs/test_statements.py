@@ -51,7 +51,8 @@ def ids_of(response: Any) -> list[str]:
         ("good", "1.0.0", 200),
         ("good", "1.0", 200),
         ("good", None, 400),
-        ("good", "2.0.0", 400),
+        ("good", "2.0.0", 200),
+        ("good", "2.1.0", 400),
         ("good", "0.95", 400),
         ("none", "1.0.3", 401),
         ("wrong_secret", "1.0.3", 401),
@@ -70,7 +71,7 @@ def test_auth_and_version(xapi: Xapi, auth: str, version: str | None, status: in
         headers["HTTP_AUTHORIZATION"] = "Basic !!!"
     response = xapi.http.get("/xapi/statements", **headers)
     assert response.status_code == status
-    assert response["X-Experience-API-Version"] == "1.0.3"
+    assert response["X-Experience-API-Version"] == ("2.0.0" if (version or "").startswith("2.") else "1.0.3")
     if status == 401:
         assert "Basic" in response["WWW-Authenticate"]
 
@@ -85,6 +86,28 @@ def test_about_needs_neither_auth_nor_version(client: Any) -> None:
     response = client.get("/xapi/about")
     assert response.status_code == 200
     assert "1.0.3" in response.json()["version"]
+
+
+def test_xapi_2_statement_with_context_agents(xapi: Xapi) -> None:
+    stmt = statement(
+        version="2.0.0",
+        context={
+            "contextAgents": [
+                {
+                    "objectType": "contextAgent",
+                    "agent": {"mbox": "mailto:mentor@example.go.id"},
+                    "relevantTypes": ["https://example.go.id/peran/mentor"],
+                }
+            ]
+        },
+    )
+    assert xapi.post("statements", stmt).status_code == 400  # a 1.0.3 client may not send 2.0 properties
+    response = xapi.post("statements", stmt, version="2.0.0")
+    assert response.status_code == 200 and response["X-Experience-API-Version"] == "2.0.0"
+    related = xapi.get(
+        "statements", {"agent": json.dumps({"mbox": "mailto:mentor@example.go.id"}), "related_agents": "true"}
+    )
+    assert ids_of(related) == response.json()
 
 
 def test_alternate_request_syntax_put(xapi: Xapi) -> None:

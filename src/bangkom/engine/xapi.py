@@ -68,6 +68,9 @@ CONTEXT_KEYS = frozenset(
         "extensions",
     }
 )
+CONTEXT_KEYS_2 = CONTEXT_KEYS | {"contextAgents", "contextGroups"}  # xAPI 2.0.0 (IEEE 9274.1.1), 2.4.6
+CONTEXT_AGENT_KEYS = frozenset({"objectType", "agent", "relevantTypes"})
+CONTEXT_GROUP_KEYS = frozenset({"objectType", "group", "relevantTypes"})
 CONTEXT_ACTIVITY_KEYS = frozenset({"parent", "grouping", "category", "other"})
 ATTACHMENT_KEYS = frozenset({"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"})
 ATTACHMENT_REQUIRED = ("usageType", "display", "contentType", "length", "sha2")
@@ -79,6 +82,7 @@ _SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$")
 _VERSION = re.compile(r"^1\.0(\.\d+)?$")
+_VERSION_2 = re.compile(r"^(1\.0(\.\d+)?|2\.0\.\d+)$")
 # RFC 5646 language tag (langtag | privateuse | grandfathered), case-insensitive.
 _LANGTAG = re.compile(
     r"""^(?:
@@ -163,9 +167,10 @@ def _is_number(value: object) -> bool:
 
 
 class _Validator:
-    def __init__(self, *, require_timezone: bool = False) -> None:
+    def __init__(self, *, require_timezone: bool = False, v2: bool = False) -> None:
         self.errors: list[Error] = []
         self.require_timezone = require_timezone
+        self.v2 = v2
 
     def err(self, path: str, code: str, detail: str = "") -> None:
         self.errors.append(Error(path, code, detail))
@@ -470,7 +475,9 @@ class _Validator:
         if not isinstance(value, Mapping):
             self.err(path, "not_object")
             return
-        self.keys(value, CONTEXT_KEYS, path)
+        self.keys(value, CONTEXT_KEYS_2 if self.v2 else CONTEXT_KEYS, path)
+        if self.v2:
+            self.context_agents(value, path)
         if "registration" in value:
             self.uuid(value["registration"], f"{path}.registration")
         if "instructor" in value:
@@ -490,6 +497,40 @@ class _Validator:
             self.statement_ref(value["statement"], f"{path}.statement")
         if "extensions" in value:
             self.extensions(value["extensions"], f"{path}.extensions")
+
+    def context_agents(self, value: Mapping[str, Any], path: str) -> None:
+        """xAPI 2.0.0 contextAgents and contextGroups: lists of {objectType, agent|group, relevantTypes}."""
+        for key, kind, member, allowed in (
+            ("contextAgents", "contextAgent", "agent", CONTEXT_AGENT_KEYS),
+            ("contextGroups", "contextGroup", "group", CONTEXT_GROUP_KEYS),
+        ):
+            if key not in value:
+                continue
+            items, at = value[key], f"{path}.{key}"
+            if not isinstance(items, list):
+                self.err(at, "not_list")
+                continue
+            for i, item in enumerate(items):
+                here = f"{at}[{i}]"
+                if not isinstance(item, Mapping):
+                    self.err(here, "not_object")
+                    continue
+                self.keys(item, allowed, here)
+                if item.get("objectType") != kind:
+                    self.err(f"{here}.objectType", "bad_object_type", str(item.get("objectType")))
+                if member not in item:
+                    self.err(f"{here}.{member}", "required")
+                elif member == "agent":
+                    self.agent(item[member], f"{here}.{member}")
+                else:
+                    self.group_only(item[member], f"{here}.{member}")
+                types = item.get("relevantTypes")
+                if types is not None:
+                    if not isinstance(types, list) or not types:
+                        self.err(f"{here}.relevantTypes", "not_list")
+                    else:
+                        for j, iri in enumerate(types):
+                            self.iri(iri, f"{here}.relevantTypes[{j}]")
 
     def context_activities(self, value: object, path: str) -> None:
         if not isinstance(value, Mapping):
@@ -607,31 +648,35 @@ class _Validator:
             return
         if "stored" in value:
             self.timestamp(value["stored"], f"{path}.stored")
-        if "version" in value and (not isinstance(value["version"], str) or not _VERSION.match(value["version"])):
+        pattern = _VERSION_2 if self.v2 else _VERSION
+        if "version" in value and (not isinstance(value["version"], str) or not pattern.match(value["version"])):
             self.err(f"{path}.version", "bad_version")
         if "authority" in value:
             self.authority(value["authority"], f"{path}.authority")
 
 
-def validate_statement(obj: object, path: str = "$", *, require_timezone: bool = False) -> list[Error]:
+def validate_statement(
+    obj: object, path: str = "$", *, require_timezone: bool = False, v2: bool = False
+) -> list[Error]:
     """Every problem of one xAPI 1.0.3 statement; empty when it is valid. Never raises on bad input.
-    `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD)."""
-    validator = _Validator(require_timezone=require_timezone)
+    `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD); `v2` also
+    accepts what xAPI 2.0.0 adds (context agents and groups, statement version 2.0.x)."""
+    validator = _Validator(require_timezone=require_timezone, v2=v2)
     validator.no_empty_values(obj, path)
     validator.statement(obj, path)
     return validator.errors
 
 
-def validate_statements(statements: object, *, require_timezone: bool = False) -> list[Error]:
+def validate_statements(statements: object, *, require_timezone: bool = False, v2: bool = False) -> list[Error]:
     """Every problem of a batch (a list of statements, as POSTed); also ids repeated within the batch."""
     if isinstance(statements, Mapping):
-        return validate_statement(statements, require_timezone=require_timezone)
+        return validate_statement(statements, require_timezone=require_timezone, v2=v2)
     if not isinstance(statements, list):
         return [Error("$", "not_list")]
     errors: list[Error] = []
     seen: dict[str, int] = {}
     for i, statement in enumerate(statements):
-        errors.extend(validate_statement(statement, f"$[{i}]", require_timezone=require_timezone))
+        errors.extend(validate_statement(statement, f"$[{i}]", require_timezone=require_timezone, v2=v2))
         sid = statement.get("id") if isinstance(statement, Mapping) else None
         if is_uuid(sid):
             assert isinstance(sid, str)
@@ -822,6 +867,10 @@ def lookup(statement: Mapping[str, Any]) -> Lookup:
         if isinstance(context, Mapping):
             _actor_keys(context.get("instructor"), False, agents)
             _actor_keys(context.get("team"), False, agents)
+            for key, member in (("contextAgents", "agent"), ("contextGroups", "group")):  # xAPI 2.0.0
+                for item in context.get(key) or []:
+                    if isinstance(item, Mapping):
+                        _actor_keys(item.get(member), False, agents)
         _context_activities(context, activities)
 
     body(statement, True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -27,7 +28,9 @@ from django.views.decorators.csrf import csrf_exempt
 from bangkom.lrs.models import Client
 
 XAPI_VERSION = "1.0.3"
-_VERSION_OK = re.compile(r"^1\.0(\.\d+)?$")
+XAPI_VERSION_2 = "2.0.0"
+SUPPORTED_VERSIONS = [XAPI_VERSION_2, XAPI_VERSION, "1.0.2", "1.0.1", "1.0.0"]
+_VERSION_OK = re.compile(r"^(1\.0(\.\d+)?|2\.0\.0)$")
 ALTERNATE_HEADERS = {
     "authorization",
     "x-experience-api-version",
@@ -71,6 +74,11 @@ class XapiRequest:
     client: Client
     django: HttpRequest
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def v2(self) -> bool:
+        """The client speaks xAPI 2.0.0 (IEEE 9274.1.1); otherwise 1.0.x."""
+        return self.headers.get("x-experience-api-version", "").strip().startswith("2.")
 
     @property
     def content_type(self) -> str:
@@ -165,6 +173,8 @@ def _alternate(request: HttpRequest) -> tuple[str, dict[str, str], dict[str, str
             body = value.encode()
         else:
             params[key] = value
+    if headers.get("x-experience-api-version", "").strip().startswith("2."):
+        raise XapiError(400, "xAPI 2.0.0 has no alternate request syntax.")
     if method in {"PUT", "POST"} and "content-type" not in headers:
         headers["content-type"] = "application/json"
     return method, params, headers, body
@@ -178,8 +188,16 @@ def _params(request: HttpRequest) -> dict[str, str]:
     return {k: v[0] for k, v in query.items()}
 
 
-def _finish(response: HttpResponse, head: bool) -> HttpResponse:
-    response["X-Experience-API-Version"] = XAPI_VERSION
+def answer_version(asked: str | None) -> str:
+    """The version an answer names: 2.0.0 to a 2.0 client, 1.0.3 to a 1.0.x client, and to a request that
+    names none the deployment's choice (settings.BANGKOM_XAPI_VERSION, 1.0.3 by default)."""
+    if asked:
+        return XAPI_VERSION_2 if asked.strip().startswith("2.") else XAPI_VERSION
+    return getattr(settings, "BANGKOM_XAPI_VERSION", XAPI_VERSION)
+
+
+def _finish(response: HttpResponse, head: bool, version: str = XAPI_VERSION) -> HttpResponse:
+    response["X-Experience-API-Version"] = version
     for key, value in CORS_HEADERS.items():
         response.setdefault(key, value)
     if head:
@@ -200,6 +218,7 @@ def xapi_view(handler: Handler | None = None, *, needs_version: bool = True, nee
             if request.method == "OPTIONS":
                 return _finish(HttpResponse(status=200), head=False)
             head = False
+            asked: str | None = request.headers.get("X-Experience-API-Version")
             try:
                 if "method" in request.GET:
                     method, params, headers, body = _alternate(request)
@@ -210,6 +229,7 @@ def xapi_view(handler: Handler | None = None, *, needs_version: bool = True, nee
                         _headers_of(request),
                         (request.body),
                     )
+                asked = headers.get("x-experience-api-version")
                 if method == "HEAD":
                     method, head = "GET", True
                 client = _client_for(headers.get("authorization")) if needs_auth else None
@@ -232,7 +252,7 @@ def xapi_view(handler: Handler | None = None, *, needs_version: bool = True, nee
                 response = fn(xreq)
             except XapiError as exc:
                 response = error_response(exc.status, exc.message, exc.headers)
-            return _finish(response, head)
+            return _finish(response, head, answer_version(asked))
 
         view.__name__ = fn.__name__
         view.__doc__ = fn.__doc__

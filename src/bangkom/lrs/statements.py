@@ -207,7 +207,14 @@ def _check_attachments(statements: list[dict[str, Any]], parts: dict[str, Part])
     return declared
 
 
-def store(*, client: Client, value: Any, parts: dict[str, Part] | None = None, put_id: str | None = None) -> list[str]:
+def store(
+    *,
+    client: Client,
+    value: Any,
+    parts: dict[str, Part] | None = None,
+    put_id: str | None = None,
+    v2: bool = False,
+) -> list[str]:
     """Store one statement or a batch; return the ids in order. Raises XapiError (400/409) with nothing
     stored. A statement resent with the same id and content is accepted again without a second copy."""
     parts = parts or {}
@@ -220,7 +227,7 @@ def store(*, client: Client, value: Any, parts: dict[str, Part] | None = None, p
     batch = [value] if isinstance(value, dict) else value
     if not isinstance(batch, list) or not batch:
         raise XapiError(400, "Send a statement or a non-empty list of statements.")
-    errors = xapi.validate_statements(batch)
+    errors = xapi.validate_statements(batch, v2=v2)
     if errors:
         raise XapiError(400, "; ".join(f"{e.path}: {e.code} {e.detail}".strip() for e in errors[:20]))
     statements = [xapi.normalise_statement(s) for s in batch]

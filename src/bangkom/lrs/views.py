@@ -9,14 +9,22 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from bangkom.lrs import statements as st
-from bangkom.lrs.http import XAPI_VERSION, XapiError, XapiRequest, agent_param, error_response, json_response, xapi_view
+from bangkom.lrs.http import (
+    SUPPORTED_VERSIONS,
+    XapiError,
+    XapiRequest,
+    agent_param,
+    error_response,
+    json_response,
+    xapi_view,
+)
 
 
 @xapi_view(needs_version=False, needs_auth=False)
 def about(xreq: XapiRequest) -> HttpResponse:
     if xreq.method != "GET":
         raise XapiError(405, "The about resource answers GET only.")
-    return json_response({"version": [XAPI_VERSION, "1.0.2", "1.0.1", "1.0.0"], "extensions": {}})
+    return json_response({"version": SUPPORTED_VERSIONS, "extensions": {}})
 
 
 @xapi_view
@@ -46,7 +54,7 @@ def _put(xreq: XapiRequest) -> HttpResponse:
     if not st.xapi.is_uuid(sid):
         raise XapiError(400, "statementId is not a UUID.")
     body = st.parse_body(xreq.headers.get("content-type", ""), xreq.body)
-    st.store(client=xreq.client, value=body.statements, parts=body.parts, put_id=str(uuid.UUID(sid)))
+    st.store(client=xreq.client, value=body.statements, parts=body.parts, put_id=str(uuid.UUID(sid)), v2=xreq.v2)
     return HttpResponse(status=204)
 
 
@@ -54,7 +62,7 @@ def _post(xreq: XapiRequest) -> HttpResponse:
     if xreq.params:
         raise XapiError(400, f"Unknown parameter(s): {', '.join(sorted(xreq.params))}.")
     body = st.parse_body(xreq.headers.get("content-type", ""), xreq.body)
-    ids = st.store(client=xreq.client, value=body.statements, parts=body.parts)
+    ids = st.store(client=xreq.client, value=body.statements, parts=body.parts, v2=xreq.v2)
     return json_response(ids)
 
 
