@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -55,3 +56,14 @@ def test_the_service_worker_is_scoped_to_the_app_and_names_a_versioned_cache(org
     assert shell[0] == "/belajar/" and reverse("microlearning_manifest") in shell
     assert {f"/static/{name}" for name in SHELL_STATIC} <= set(shell)
     assert 'const DATA_URL = "/belajar/api/data.json";' in script
+
+
+def test_the_app_speaks_english_when_chosen(org: Org) -> None:
+    client = org.client("staf1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/belajar/").content.decode()
+    config = json.loads(re.search(r'<script id="ml-config" type="application/json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
+    assert config["lang"] == "en" and '<html lang="en">' in html
+    assert (config["labels"]["offline"], config["labels"]["submit"]) == ("Offline", "Submit module")
+    assert config["labels"]["pending"] == "%(n)s waiting to sync"
+    assert json.loads(client.get("/belajar/manifest.webmanifest").content)["name"] == "bangkom Learn"
