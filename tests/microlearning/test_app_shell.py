@@ -25,11 +25,12 @@ def test_the_shell_holds_no_personal_data_and_hands_translated_labels_to_the_scr
     html = response.content.decode()
     # Cached by the service worker and shown offline, possibly to the next person on the device.
     assert org.staf1.nip not in html and org.staf1.name not in html
-    assert 'rel="manifest" href="/belajar/manifest.webmanifest"' in html
+    assert 'rel="manifest" href="/belajar/manifest.webmanifest" crossorigin="use-credentials"' in html
     assert "csrftoken" in response.cookies  # the script sends it back in X-CSRFToken
     config = json.loads(re.search(r'<script id="ml-config" type="application/json">(.*?)</script>', html, re.S)[1])  # type: ignore[index]
     assert config["dataUrl"] == "/belajar/api/data.json" and config["syncUrl"] == "/belajar/api/sync"
     assert config["labels"]["offline"] == "Luring" and config["labels"]["submit"] == "Kirim modul"
+    assert config["recordStatus"]["verified"] == "Terverifikasi"  # the JP records list speaks words, not codes
     assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]*)"', html))  # nothing from another host
 
 

@@ -24,6 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from bangkom.learning.models import RecordStatus
+
 SCOPE = "/belajar/"
 # The files of the shell besides the page itself; the service worker stores them when it installs.
 SHELL_STATIC = (
@@ -138,6 +140,7 @@ def app_shell(request: HttpRequest) -> HttpResponse:
         "scope": SCOPE,
         "lang": get_language() or "id",
         "labels": _labels(),
+        "recordStatus": {value: str(label) for value, label in RecordStatus.choices},
     }
     response = render(request, "microlearning/app/shell.html", {"config": config})
     response["Cache-Control"] = "no-cache"

@@ -86,6 +86,11 @@
     }
     return s;
   }
+  function fmtDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m) return iso || "";
+    return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).toLocaleDateString(cfg.lang, { day: "numeric", month: "short", year: "numeric" });
+  }
   function fmtNum(x) {
     var n = Number(x);
     return isNaN(n) ? String(x) : n.toLocaleString(cfg.lang, { maximumFractionDigits: 2 });
@@ -253,7 +258,8 @@
         records.length ? h("details", null, h("summary", { text: t("jpRecords") + " (" + records.length + ")" }),
           h("ul", { class: "records" }, records.map(function (r) {
             return h("li", null, h("span", { text: r.title }), " ",
-              h("span", { class: "muted", text: t("jp", { jp: fmtNum(r.jp) }) + " · " + (r.status || "") + " · " + (r.end_date || "") }));
+              h("span", { class: "muted", text: t("jp", { jp: fmtNum(r.jp) }) + " · " +
+                ((cfg.recordStatus || {})[r.status] || r.status || "") + " · " + fmtDate(r.end_date) }));
           }))) : null),
       h("section", { id: "ml-modules" },
         h("h2", { text: t("modules") }),
