@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -237,6 +238,20 @@ def test_drafts_survive_and_logout_clears_the_device_then_the_cached_app_asks_fo
     page.reload()
     page.wait_for_function("document.body.dataset.ready === '1'", timeout=WAIT_MS)
     assert page.input_value("#ml-reflection") == "Belum selesai saya tulis"
+    # An event the server refuses leaves the outbox and stays visible with the server's reason.
+    refused = {"id": str(uuid.uuid4()), "module_id": module.pk, "kind": "answer", "at": "2026-03-02T08:00:00Z"}
+    refused["payload"] = {"question_id": 999_999, "choice": 0}
+    page.evaluate(
+        "([key, ev]) => localStorage.setItem(key, JSON.stringify([ev]))",
+        [f"bangkom.ml.outbox.{org.staf1.nip}", refused],
+    )
+    page.reload()
+    page.wait_for_selector(".rejected")
+    _wait_synced(page)
+    assert "Ditolak server" in page.inner_text(".rejected")
+    assert not SyncEvent.objects.filter(pk=refused["id"]).exists()
+    page.click("#ml-back")
+    assert "1 isian ditolak server" in page.inner_text("#ml-rejected-count")
     page.click("#ml-logout button")
     page.wait_for_url(f"{base}/masuk/")
     left = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bangkom.ml.'))")

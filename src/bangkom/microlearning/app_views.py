@@ -103,6 +103,7 @@ def _labels() -> dict[str, str]:
         "statusConfirmed": _("Dikonfirmasi atasan"),
         "statusReturned": _("Dikembalikan"),
         "rejected": _("Ditolak server"),
+        "rejectedCount": _("%(n)s isian ditolak server; buka modulnya untuk melihat alasannya."),
         "dismiss": _("Tutup"),
         "storageFull": _("Penyimpanan perangkat penuh; isian ini belum tersimpan."),
         "pagesSeen": _("%(n)s dari %(total)s halaman dibaca"),

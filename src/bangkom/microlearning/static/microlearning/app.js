@@ -14,6 +14,7 @@
   var PREFIX = "bangkom.ml.";
   var SYNC_EVERY_MS = 30000;
   var REFRESH_MS = 5 * 60000;
+  var BATCH = 100;
   var app = document.getElementById("ml-app");
   var netEl = document.getElementById("ml-net");
   var outboxEl = document.getElementById("ml-outbox");
@@ -163,7 +164,7 @@
 
   function complete(mod, st) {
     var pagesOk = mod.pages.every(function (p) { return st.pagesSeen.indexOf(p.id) >= 0; });
-    var answersOk = mod.questions.every(function (q) { return st.answers[String(q.id)] !== undefined; });
+    var answersOk = mod.questions.every(function (q) { return typeof st.answers[String(q.id)] === "number"; });
     var taskOk = !mod.task || st.taskDone;
     var reflOk = !mod.reflection_prompt || st.reflection.trim() !== "";
     return pagesOk && answersOk && taskOk && reflOk;
@@ -242,6 +243,7 @@
     var pct = minimum > 0 ? Math.min(100, Math.round((total / minimum) * 100)) : 100;
     var records = jp.records || [];
     return [
+      rejected.length ? h("p", { class: "error", id: "ml-rejected-count", text: t("rejectedCount", { n: rejected.length }) }) : null,
       h("section", { class: "card", id: "ml-profile" },
         h("h2", { text: t("profile") }),
         h("p", { class: "name", text: e.name || "" }),
@@ -410,8 +412,13 @@
   }
 
   function json(r) {
-    if (!r.ok || (r.headers.get("Content-Type") || "").indexOf("json") < 0) throw new Error(String(r.status));
-    return r.json();
+    if (r.ok && (r.headers.get("Content-Type") || "").indexOf("json") >= 0) return r.json();
+    // The server's own explanation when it gives one (a refused batch says why).
+    return r.json().catch(function () { return {}; }).then(function (body) {
+      var error = new Error(String(r.status));
+      error.serverMessage = body && typeof body.message === "string" ? body.message : "";
+      throw error;
+    });
   }
 
   function switchTo(newNip) {
@@ -451,9 +458,12 @@
     });
   }
 
-  function postOutbox() {
-    if (!outbox.length) return Promise.resolve();
-    var batch = outbox.slice();
+  function postOutbox(tried) {
+    // In batches, well under the server's limit per request; each event is tried once per sync.
+    tried = tried || {};
+    var batch = outbox.filter(function (ev) { return !tried[ev.id]; }).slice(0, BATCH);
+    if (!batch.length) return Promise.resolve();
+    batch.forEach(function (ev) { tried[ev.id] = true; });
     var owner = nip;
     return fetch(cfg.syncUrl, {
       method: "POST",
@@ -492,6 +502,7 @@
       try { save("rejected." + nip, rejected); } catch (e) { /* shown anyway */ }
       save("outbox." + nip, keep);
       outbox = keep;
+      return postOutbox(tried);
     });
   }
 
@@ -508,11 +519,11 @@
         lastSync = new Date().toISOString();
         try { save("synced." + nip, lastSync); } catch (e) { /* cosmetic */ }
       });
-    }).catch(function () {
+    }).catch(function (error) {
       // The outbox is untouched: nothing is lost. Offline is no error; online, the server may come up a little
       // after the network does: try again soon rather than at the next 30 s tick.
       if (navigator.onLine) {
-        syncError = t("syncFailed");
+        syncError = t("syncFailed") + (error && error.serverMessage ? " " + error.serverMessage : "");
         retry = setTimeout(sync, backoff);
         backoff = Math.min(backoff * 2, SYNC_EVERY_MS);
       } else {
