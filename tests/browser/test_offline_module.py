@@ -262,3 +262,41 @@ def test_drafts_survive_and_logout_clears_the_device_then_the_cached_app_asks_fo
     page.wait_for_url(re.compile(r"/masuk/\?next=/belajar/$"))
     assert org.staf1.nip not in page.content()
     context.close()
+
+
+def test_a_page_image_seen_online_shows_offline(org: Org, live_server: Any, browser: Any) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from bangkom.microlearning.services import PageData, page_save
+
+    module = make_module(org)
+    first = module.pages.order_by("order", "id")[0]
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buf, format="PNG")
+    image = SimpleUploadedFile("bagan.png", buf.getvalue(), content_type="image/png")
+    page_save(
+        actor=org.users["admin_a"], module=module, page=first, data=PageData(first.title, first.body, image=image)
+    )
+    base = live_server.url
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    _login(page, base, "staf1")
+    _open_app(page, base)
+    _wait_controlled(page)
+    page.click(f"[data-module='{module.pk}'] a")
+    loaded = "(() => { const i = document.querySelector('article.page img'); return i && i.naturalWidth === 40; })()"
+    page.wait_for_function(loaded, timeout=WAIT_MS)  # seen once, online: the worker keeps it
+    stored = "caches.open('bangkom-ml-images').then((c) => c.keys()).then((keys) => keys.map((r) => r.url))"
+    image_url = page.get_attribute("article.page img", "src")
+    assert [url.removeprefix(base) for url in page.evaluate(stored)] == [image_url]
+
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    _set_offline(page, cdp, True)
+    assert not _server_reachable(page)
+    page.reload()
+    page.wait_for_function(loaded, timeout=WAIT_MS)
+    context.close()
