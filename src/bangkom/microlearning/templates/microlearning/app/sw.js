@@ -51,13 +51,16 @@ function offlineCopy(response) {
   return response.blob().then((body) => new Response(body, { status: response.status, headers }));
 }
 
-function networkFirst(request) {
-  return fetch(request).then((response) => {
+function keep(event, cacheName, key, response) {
+  // The copy is taken at once (before the page reads the body); the worker stays alive until it is stored.
+  const copy = response.clone();
+  event.waitUntil(caches.open(cacheName).then((cache) => cache.put(key, copy)).catch(() => undefined));
+}
+
+function networkFirst(event) {
+  return fetch(event.request).then((response) => {
     const type = response.headers.get("Content-Type") || "";
-    if (response.ok && !response.redirected && type.includes("json")) {
-      const copy = response.clone();
-      caches.open(DATA_CACHE).then((cache) => cache.put(DATA_URL, copy));
-    }
+    if (response.ok && !response.redirected && type.includes("json")) keep(event, DATA_CACHE, DATA_URL, response);
     return response;
   }).catch((error) =>
     caches.open(DATA_CACHE).then((cache) => cache.match(DATA_URL)).then((hit) => {
@@ -69,24 +72,22 @@ function networkFirst(request) {
 
 function shellPage(event) {
   // The page from the cache at once; refreshed in the background for the next visit (language, release).
+  // A redirect to the login page is never stored: navigations see it as an opaque redirect, not ok.
   const cached = caches.open(SHELL_CACHE).then((cache) => cache.match(SCOPE));
-  const refresh = fetch(event.request).then((response) => {
-    if (response.ok && !response.redirected) {
-      const copy = response.clone();
-      caches.open(SHELL_CACHE).then((cache) => cache.put(SCOPE, copy));
-    }
+  const network = fetch(event.request).then((response) => {
+    if (response.ok && !response.redirected) keep(event, SHELL_CACHE, SCOPE, response);
     return response;
   });
-  event.waitUntil(refresh.catch(() => undefined));
-  return cached.then((hit) => hit || refresh);
+  event.waitUntil(network.then(() => undefined, () => undefined));
+  return cached.then((hit) => hit || network);
 }
 
-function cacheFirst(request, cacheName, key) {
-  return caches.open(cacheName).then((cache) =>
-    cache.match(key || request).then((hit) => hit || fetch(request).then((response) => {
-      if (response.ok) cache.put(key || request, response.clone());
+function cacheFirst(event, cacheName, key) {
+  return caches.open(cacheName).then((cache) => cache.match(key)).then((hit) =>
+    hit || fetch(event.request).then((response) => {
+      if (response.ok) keep(event, cacheName, key, response);
       return response;
-    }))
+    })
   );
 }
 
@@ -96,12 +97,12 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname === new URL(DATA_URL, self.location.origin).pathname) {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(event));
   } else if (request.mode === "navigate" && url.pathname === SCOPE) {
     event.respondWith(shellPage(event));
   } else if (SHELL_PATHS.has(url.pathname)) {
-    event.respondWith(cacheFirst(request, SHELL_CACHE, url.pathname));
+    event.respondWith(cacheFirst(event, SHELL_CACHE, url.pathname));
   } else if (request.destination === "image") {
-    event.respondWith(cacheFirst(request, IMAGE_CACHE));
+    event.respondWith(cacheFirst(event, IMAGE_CACHE, request));
   }
 });
