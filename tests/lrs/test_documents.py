@@ -406,7 +406,10 @@ def test_activities_answers_the_canonical_definition(lrs: Lrs, org: Org) -> None
     assert body_json(response) == {"objectType": "Activity", "id": ACTIVITY, "definition": definition}
     bare = lrs.call("GET", "/xapi/activities", {"activityId": ACTIVITY + "/bare"})
     assert body_json(bare) == {"objectType": "Activity", "id": ACTIVITY + "/bare"}
-    assert lrs.call("GET", "/xapi/activities", {"activityId": ACTIVITY + "/unknown"}).status_code == 404
+    # An activity no statement named is still answered as an Activity object (Communication 2.5).
+    unknown = lrs.call("GET", "/xapi/activities", {"activityId": ACTIVITY + "/unknown"})
+    assert unknown.status_code == 200
+    assert body_json(unknown) == {"objectType": "Activity", "id": ACTIVITY + "/unknown"}
 
 
 def test_activities_after_a_statement(lrs: Lrs) -> None:
@@ -488,7 +491,20 @@ def test_another_instansi_never_sees_or_touches_the_documents(
 
 def test_another_instansi_never_sees_the_activities(lrs_b: Lrs, org: Org) -> None:
     Activity.objects.create(agency=org.agency_a, activity_id=ACTIVITY, definition={"name": {"id-ID": "A"}})
-    assert lrs_b.call("GET", "/xapi/activities", {"activityId": ACTIVITY}).status_code == 404
+    # B gets the bare Activity object, never A's definition.
+    assert body_json(lrs_b.call("GET", "/xapi/activities", {"activityId": ACTIVITY})) == {
+        "objectType": "Activity",
+        "id": ACTIVITY,
+    }
+
+
+def test_xapi_2_state_put_onto_existing_needs_a_precondition(lrs: Lrs) -> None:
+    v2 = {"x_experience_api_version": "2.0.0"}
+    assert lrs.call("PUT", STATE, state_params(), {"a": 1}, **v2).status_code == 204
+    conflict = lrs.call("PUT", STATE, state_params(), {"a": 2}, **v2)
+    assert conflict.status_code == 409 and body_json(conflict)["message"]
+    assert body_json(lrs.call("GET", STATE, state_params())) == {"a": 1}
+    assert lrs.call("PUT", STATE, state_params(), {"a": 3}).status_code == 204  # 1.0.3: no header needed
 
 
 def test_unknown_ids_are_accepted_as_any_string(lrs: Lrs) -> None:

@@ -36,10 +36,13 @@ def _document_resource(resource: docs.Resource, xreq: XapiRequest) -> HttpRespon
     if xreq.method == "DELETE":
         docs.delete(agency_id=agency_id, scope=scope, pre=pre)
         return HttpResponse(status=204)
-    write = docs.put if xreq.method == "PUT" else docs.post
-    etag = write(
-        agency_id=agency_id, scope=scope, content_type=xreq.headers.get("content-type", ""), content=xreq.body, pre=pre
-    )
+    content_type = xreq.headers.get("content-type", "")
+    if xreq.method == "PUT":
+        etag = docs.put(
+            agency_id=agency_id, scope=scope, content_type=content_type, content=xreq.body, pre=pre, v2=xreq.v2
+        )
+    else:
+        etag = docs.post(agency_id=agency_id, scope=scope, content_type=content_type, content=xreq.body, pre=pre)
     response = HttpResponse(status=204)
     response["ETag"] = docs.quoted(etag)
     return response
@@ -72,10 +75,7 @@ def activities(xreq: XapiRequest) -> HttpResponse:
         raise XapiError(400, "Parameter 'activityId' is required.")
     if not xapi.is_iri(activity_id):
         raise XapiError(400, "Parameter 'activityId' is not an IRI.")
-    activity = docs.activity_object(agency_id=xreq.client.agency_id, activity_id=activity_id)
-    if activity is None:
-        raise XapiError(404, "No statement of this instansi names this activity.")
-    return json_response(activity)
+    return json_response(docs.activity_object(agency_id=xreq.client.agency_id, activity_id=activity_id))
 
 
 @xapi_view

@@ -28,6 +28,8 @@ JSON_TYPE = "application/json"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 # How many of an agent's latest statements the agents resource reads to learn the names it went by.
 PERSON_STATEMENTS = 20
+# In UTF-8 bytes, not characters: the lookup index (agency, kind, activity_id, agent, updated) must stay under
+# PostgreSQL's 2,704 bytes per B-tree entry whatever the script of the ids.
 MAX_ID_LENGTH = 1024  # Document.doc_id and Document.activity_id
 MAX_AGENT_LENGTH = 512  # Document.agent
 MAX_CONTENT_TYPE_LENGTH = 255  # Document.content_type
@@ -161,11 +163,11 @@ def parse_scope(resource: Resource, method: str, params: Mapping[str, str], agen
         raise XapiError(400, f"Parameter '{resource.id_param}' is required for {method}.")
     # 'since' only narrows a list of ids; with an id it is checked and has no effect (2.3, 2.6, 2.7).
     since = _moment(params["since"], "since") if "since" in params else None
-    if len(doc_id) > MAX_ID_LENGTH:
+    if len(doc_id.encode()) > MAX_ID_LENGTH:
         raise XapiError(400, f"Parameter '{resource.id_param}' is too long.")
-    if len(activity_id) > MAX_ID_LENGTH:
+    if len(activity_id.encode()) > MAX_ID_LENGTH:
         raise XapiError(400, "Parameter 'activityId' is too long.")
-    if len(agent) > MAX_AGENT_LENGTH:
+    if len(agent.encode()) > MAX_AGENT_LENGTH:
         raise XapiError(400, "Parameter 'agent' has an identifier too long for this LRS.")
     return Scope(resource, activity_id, agent, registration, doc_id, since)
 
@@ -250,6 +252,13 @@ def _locked(agency_id: int, scope: Scope) -> Document | None:
     return _matching(agency_id, scope).select_for_update().filter(doc_id=scope.doc_id).first()
 
 
+def key_hash(scope: Scope) -> str:
+    """One fixed-size key per document for the unique constraint (the ids themselves may be too long for
+    one index entry together)."""
+    parts = (scope.resource.kind, scope.activity_id, scope.agent, scope.registration, scope.doc_id)
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
 def _write(
     *, agency_id: int, scope: Scope, pre: Preconditions, decide: Callable[[Document | None], tuple[str, bytes]]
 ) -> str:
@@ -266,6 +275,7 @@ def _write(
                 if existing is None:
                     Document.objects.create(
                         agency_id=agency_id,
+                        key_hash=key_hash(scope),
                         kind=scope.resource.kind,
                         activity_id=scope.activity_id,
                         agent=scope.agent,
@@ -289,15 +299,20 @@ def _write(
     raise AssertionError("unreachable")
 
 
-def put(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre: Preconditions) -> str:
+def put(
+    *, agency_id: int, scope: Scope, content_type: str, content: bytes, pre: Preconditions, v2: bool = False
+) -> str:
     """Store or replace a document (2.2). A profile PUT must state what it expects (3.1): onto an existing
-    document without If-Match or If-None-Match it is a conflict (409), onto none it is refused (400)."""
+    document without If-Match or If-None-Match it is a conflict (409), onto none it is refused (400). xAPI
+    2.0.0 extends the conflict to state documents (4.1.4)."""
     content_type = _content_type(content_type)
     if _media_type(content_type) == JSON_TYPE:
         # Stored JSON must stay mergeable; a body that claims JSON and is not is the client's mistake.
         _json(content, "document (Content-Type application/json)")
 
     def decide(existing: Document | None) -> tuple[str, bytes]:
+        if v2 and not pre.given and existing is not None:
+            raise XapiError(409, "The document exists: send If-Match with its ETag to replace it.")
         if scope.resource.put_needs_precondition and not pre.given:
             if existing is not None:
                 raise XapiError(
@@ -345,13 +360,12 @@ def delete(*, agency_id: int, scope: Scope, pre: Preconditions) -> None:
         _matching(agency_id, scope, many=True).delete()
 
 
-def activity_object(*, agency_id: int, activity_id: str) -> dict[str, Any] | None:
-    """The Activity with the LRS's canonical definition (2.5), None when no statement named it."""
+def activity_object(*, agency_id: int, activity_id: str) -> dict[str, Any]:
+    """The Activity with the LRS's canonical definition (2.5); an activity without one (or never named in a
+    statement of the instansi) is still returned, as an Activity object with its id only."""
     row = Activity.objects.filter(agency_id=agency_id, activity_id=activity_id).only("definition").first()
-    if row is None:
-        return None
     result: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
-    if row.definition:
+    if row and row.definition:
         result["definition"] = row.definition
     return result
 

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -252,6 +253,8 @@ def xapi_view(handler: Handler | None = None, *, needs_version: bool = True, nee
                 response = fn(xreq)
             except XapiError as exc:
                 response = error_response(exc.status, exc.message, exc.headers)
+            except RequestDataTooBig:
+                response = error_response(413, "The request body is larger than this LRS accepts.")
             return _finish(response, head, answer_version(asked))
 
         view.__name__ = fn.__name__

@@ -198,15 +198,12 @@ class Document(models.Model):
     doc_id = models.CharField(max_length=1024)
     content_type = models.CharField(max_length=255)
     content = models.BinaryField()
+    key_hash = models.CharField(max_length=64)  # documents.key_hash: the identity of the document, fixed size
     etag = models.CharField(max_length=64)
     updated = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "kind", "activity_id", "agent", "registration", "doc_id"], name="lrs_document_unique"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "key_hash"], name="lrs_document_unique")]
         indexes = [models.Index(fields=["agency", "kind", "activity_id", "agent", "updated"], name="lrs_doc_lookup")]
 
     def __str__(self) -> str:
