@@ -30,6 +30,7 @@
   var reachable = navigator.onLine; // false after a failed request until the next one succeeds
   var syncing = false;
   var retry = 0;
+  var soon = 0;
   var backoff = 1000;
   var lastFetch = 0;
   var attempted = false; // the first sync has been tried: without data by now, there is none to be had
@@ -198,7 +199,10 @@
     outbox = next;
     notice = "";
     if (!quiet) render();
-    if (reachable) setTimeout(sync, 300);
+    if (reachable) {
+      clearTimeout(soon); // a burst of answers goes in one request
+      soon = setTimeout(sync, 800);
+    }
     return true;
   }
 
