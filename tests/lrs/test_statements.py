@@ -393,3 +393,14 @@ def test_instansi_never_see_each_other(xapi: Xapi, xapi_b: Xapi) -> None:
         xapi_b.put("statements", statement(verb={"id": VERB_ATTENDED}), query=f"?statementId={sid}").status_code == 204
     )
     assert xapi.get("statements", {"statementId": sid}).json()["verb"]["id"] == VERB_DONE
+
+
+def test_very_long_identifiers_are_stored_and_found(xapi: Xapi) -> None:
+    verb = "https://example.go.id/verb/" + "v" * 2000
+    activity = "https://example.go.id/kegiatan/" + "ü" * 900  # 1,800 bytes in UTF-8
+    actor = {"account": {"homePage": "https://example.go.id", "name": "n" * 1500}}
+    sid = xapi.post("statements", statement(verb={"id": verb}, object={"id": activity}, actor=actor)).json()[0]
+    assert ids_of(xapi.get("statements", {"verb": verb})) == [sid]
+    assert ids_of(xapi.get("statements", {"activity": activity})) == [sid]
+    assert ids_of(xapi.get("statements", {"agent": json.dumps(actor)})) == [sid]
+    assert ids_of(xapi.get("statements", {"verb": verb[:-1] + "w"})) == []

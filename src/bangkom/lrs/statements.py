@@ -266,7 +266,7 @@ def store(
                 client_id=client.pk,
                 stored=stored,
                 timestamp=_timestamp(statement["timestamp"], stored),
-                verb=statement["verb"]["id"],
+                verb=index_key(statement["verb"]["id"], VERB_KEY_BYTES),
                 registration=context.get("registration"),
                 ref_target=ref,
                 is_voiding=statement["verb"]["id"] == xapi.VOIDED_VERB,
@@ -292,18 +292,41 @@ def store(
     return ids
 
 
+VERB_KEY_BYTES = 512  # Statement.verb
+AGENT_KEY_BYTES = 512  # StatementAgent.agent
+ACTIVITY_KEY_BYTES = 1024  # StatementActivity.activity
+
+
+def index_key(key: str, limit: int) -> str:
+    """The key as stored in a lookup row: itself, or a digest when longer than the column (in UTF-8 bytes,
+    which also keeps each index entry under PostgreSQL's B-tree limit). Queries apply the same function."""
+    if len(key.encode()) <= limit:
+        return key
+    return "#sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def _write_lookups(agency_id: int, stored: dt.datetime, new: list[tuple[Statement, dict[str, Any]]]) -> None:
     agent_rows: list[StatementAgent] = []
     activity_rows: list[StatementActivity] = []
     for row, statement in new:
         found = xapi.lookup(statement)
         agent_rows.extend(
-            StatementAgent(statement_id=row.pk, agency_id=agency_id, agent=key[:512], direct=direct, stored=stored)
+            StatementAgent(
+                statement_id=row.pk,
+                agency_id=agency_id,
+                agent=index_key(key, AGENT_KEY_BYTES),
+                direct=direct,
+                stored=stored,
+            )
             for key, direct in found.agents
         )
         activity_rows.extend(
             StatementActivity(
-                statement_id=row.pk, agency_id=agency_id, activity=key[:1024], direct=direct, stored=stored
+                statement_id=row.pk,
+                agency_id=agency_id,
+                activity=index_key(key, ACTIVITY_KEY_BYTES),
+                direct=direct,
+                stored=stored,
             )
             for key, direct in found.activities
         )
@@ -345,7 +368,11 @@ def _write_activities(agency_id: int, statements: list[dict[str, Any]]) -> None:
     if not definitions:
         return
     Activity.objects.bulk_create(
-        [Activity(agency_id=agency_id, activity_id=aid, definition=d) for aid, d in definitions.items()],
+        [
+            Activity(agency_id=agency_id, activity_id=aid, definition=d)
+            for aid, d in definitions.items()
+            if len(aid.encode()) <= ACTIVITY_KEY_BYTES  # longer ids keep no canonical definition
+        ],
         ignore_conflicts=True,
     )
     with_definition = {aid: d for aid, d in definitions.items() if d}
@@ -488,17 +515,19 @@ def _matching(agency_id: int, query: Query) -> QuerySet[Statement] | None:
     qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id)
     filtered = False
     if query.agent is not None:
-        rows = StatementAgent.objects.filter(agency_id=agency_id, agent=query.agent)
+        rows = StatementAgent.objects.filter(agency_id=agency_id, agent=index_key(query.agent, AGENT_KEY_BYTES))
         if not query.related_agents:
             rows = rows.filter(direct=True)
         qs, filtered = qs.filter(pk__in=rows.values("statement_id")), True
     if query.activity is not None:
-        acts = StatementActivity.objects.filter(agency_id=agency_id, activity=query.activity)
+        acts = StatementActivity.objects.filter(
+            agency_id=agency_id, activity=index_key(query.activity, ACTIVITY_KEY_BYTES)
+        )
         if not query.related_activities:
             acts = acts.filter(direct=True)
         qs, filtered = qs.filter(pk__in=acts.values("statement_id")), True
     if query.verb is not None:
-        qs, filtered = qs.filter(verb=query.verb), True
+        qs, filtered = qs.filter(verb=index_key(query.verb, VERB_KEY_BYTES)), True
     if query.registration is not None:
         qs, filtered = qs.filter(registration=query.registration), True
     return qs if filtered else None
