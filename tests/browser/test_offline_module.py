@@ -205,6 +205,7 @@ def test_two_devices_offline_merge_into_one_attempt(org: Org, live_server: Any, 
     attempt = Attempt.objects.get()
     assert {k: v["choice"] for k, v in attempt.answers.items()} == {str(q1.pk): q1.correct, str(q2.pk): q2.correct}
     assert set(SyncEvent.objects.filter(attempt=attempt).values_list("device_id", flat=True)) == set(device_ids)
+    assert {e.version for e in SyncEvent.objects.filter(device_id=device_ids[1]).values_list("id", flat=True)} == {4}
     assert SyncEvent.objects.count() == 12  # six events a device: two pages, two answers, task, reflection
 
     # The phone catches up with the laptop's answer, then submits the merged attempt.
