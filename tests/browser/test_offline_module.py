@@ -106,6 +106,10 @@ def test_module_completed_offline_syncs_once_and_becomes_one_verified_record(
     _wait_controlled(page)
 
     cdp = context.new_cdp_session(page)
+    # Installable: Chromium reads the manifest without error and objects to nothing but the private context.
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    errors = {e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]}
+    assert errors <= {"in-incognito"}
     cdp.send("Network.enable")
     _set_offline(page, cdp, True)
     assert not _server_reachable(page)
