@@ -286,15 +286,19 @@ def _ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def _cpu_snapshot(master: int) -> tuple[float, float, float, float]:
-    """(machine busy, gunicorn workers, PostgreSQL backends of the bench database: CPU seconds; wall) from /proc.
-    The server keeps its connections (DATABASE_CONN_MAX_AGE), so the backends live through a phase."""
+_PG_BACKGROUND = (b": walwriter", b": checkpointer", b": background writer", b"autovacuum")
+
+
+def _cpu_snapshot(master: int) -> tuple[float, float, float, float, float]:
+    """CPU seconds from /proc: (machine busy, gunicorn workers, PostgreSQL backends of the bench database,
+    PostgreSQL's background processes), and the wall clock. The server keeps its connections
+    (DATABASE_CONN_MAX_AGE), so the backends live through a phase."""
     hz = os.sysconf("SC_CLK_TCK")
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     busy = sum(values) - values[3] - values[4]  # minus idle and iowait
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     workers = sum(_ticks(int(pid)) for pid in children)
-    backends = 0
+    backends = background = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -303,7 +307,9 @@ def _cpu_snapshot(master: int) -> tuple[float, float, float, float]:
                 continue
             if cmdline.startswith(b"postgres: ") and DB_NAME.encode() in cmdline:
                 backends += _ticks(int(entry.name))
-    return busy / hz, workers / hz, backends / hz, time.monotonic()
+            elif cmdline.startswith(b"postgres: ") and any(name in cmdline for name in _PG_BACKGROUND):
+                background += _ticks(int(entry.name))
+    return busy / hz, workers / hz, backends / hz, background / hz, time.monotonic()
 
 
 # -- client -------------------------------------------------------------------------------------------------
@@ -363,7 +369,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _report(
-    label: str, n_statements: int, results: list[ClientResult], before: tuple[float, float, float], master: int
+    label: str, n_statements: int, results: list[ClientResult], before: tuple[float, ...], master: int
 ) -> float:
     latencies = [x for r in results for x in r.latencies]
     statuses: dict[int, int] = {}
@@ -379,12 +385,15 @@ def _report(
         f"  client CPU {cpu:.1f} s ({cpu / wall * 100:.0f}% of one core, {cpu / len(latencies) * 1e6:.0f} us/POST)"
     )
     after = _cpu_snapshot(master)
-    busy, workers, backends, elapsed = (a - b for a, b in zip(after, before, strict=True))
-    other = busy - workers - backends - cpu
+    busy, workers, backends, background, elapsed = (a - b for a, b in zip(after, before, strict=True))
+    other = busy - workers - backends - background - cpu
+    ours = (workers + backends + background) / n_statements
     print(
         f"{'':<22} CPU per statement: gunicorn workers {workers / n_statements * 1e6:,.0f} us, PostgreSQL "
-        f"backends {backends / n_statements * 1e6:,.0f} us, clients {cpu / n_statements * 1e6:,.0f} us; machine busy "
-        f"{busy / elapsed * 100:.0f}% of {os.cpu_count()} cores, {other / elapsed * 100:.0f}% of it other work"
+        f"{backends / n_statements * 1e6:,.0f} us (+ {background / n_statements * 1e6:,.0f} us WAL writer, "
+        f"checkpointer, autovacuum), clients {cpu / n_statements * 1e6:,.0f} us; other work on the machine "
+        f"{other / elapsed * 100:.0f}% of a core; CPU-bound rate on {os.cpu_count()} idle cores: "
+        f"{(os.cpu_count() or 1) / ours:,.0f}/s"
     )
     if set(statuses) != {200}:
         print(f"   statuses: {statuses}; e.g. {[b for r in results for b in r.bad][:3]}")
@@ -520,7 +529,7 @@ def main() -> None:
         _post_all(port, headers, [dumps(s).encode() for s in warm], args.clients)  # warm-up, not reported
         idle = _cpu_snapshot(server.pid)
         time.sleep(args.pause)
-        busy = (_cpu_snapshot(server.pid)[0] - idle[0]) / (time.monotonic() - idle[2])
+        busy = (_cpu_snapshot(server.pid)[0] - idle[0]) / (time.monotonic() - idle[-1])
         print(f"machine CPU busy before the run (other work on this machine): {busy * 100:.0f}%")
         print(
             f"\n{'POSTs of':<22} {'stmts':>8} {'POSTs':>7} {'wall':>9} {'rate':>11} "
