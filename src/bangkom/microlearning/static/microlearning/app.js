@@ -562,6 +562,20 @@
     render();
   });
   syncBtn.addEventListener("click", function () { sync(); });
+  // Installing: the browser offers it when the app qualifies; the button appears only then.
+  var installBtn = document.getElementById("ml-install");
+  var installPrompt = null;
+  window.addEventListener("beforeinstallprompt", function (ev) {
+    ev.preventDefault();
+    installPrompt = ev;
+    installBtn.hidden = false;
+  });
+  installBtn.addEventListener("click", function () {
+    if (installPrompt) installPrompt.prompt();
+    installPrompt = null;
+    installBtn.hidden = true;
+  });
+  window.addEventListener("appinstalled", function () { installBtn.hidden = true; });
   var logoutForm = document.getElementById("ml-logout");
   logoutForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
