@@ -119,6 +119,16 @@ def ensure_demo_accounts(*, password: str) -> list[DemoAccount]:
     return out
 
 
+def _demo_scope(accounts: list[DemoAccount]) -> tuple[Agency | None, dict[str, User]]:
+    """The first demo instansi with pegawai, and the first demo user of each role (the demo seeds' actors)."""
+    first_of: dict[str, str] = {}
+    for a in accounts:
+        first_of.setdefault(a.role, a.username)
+    agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
+    users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
+    return agency, {role: users[name] for role, name in first_of.items() if name in users}
+
+
 class Command(BaseCommand):
     help = "Muat data demo fiktif lewat impor CONTRACT.md dan buat akun demo untuk setiap peran."
 
@@ -160,12 +170,8 @@ class Command(BaseCommand):
     def _plan(self, accounts: list[DemoAccount], seed: int) -> None:
         """Catalogue, AKPK and an adopted plan for the first instansi, so the planning pages show content."""
         self.stdout.write("Menyiapkan katalog, AKPK dan rencana pengembangan demo ...")
-        first_of: dict[str, str] = {}
-        for a in accounts:
-            first_of.setdefault(a.role, a.username)
-        agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
-        users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
-        admin, national = users.get(first_of.get("admin_instansi", "")), users.get(first_of.get("admin_nasional", ""))
+        agency, by_role = _demo_scope(accounts)
+        admin, national = by_role.get("admin_instansi"), by_role.get("admin_nasional")
         if agency is None or admin is None or national is None:
             self.stdout.write("      Akun admin demo tidak ditemukan: perencanaan demo dilewati.")
             return
@@ -174,8 +180,8 @@ class Command(BaseCommand):
                 agency=agency,
                 admin=admin,
                 national_admin=national,
-                pegawai=users.get(first_of.get("pegawai", "")),
-                atasan=users.get(first_of.get("atasan", "")),
+                pegawai=by_role.get("pegawai"),
+                atasan=by_role.get("atasan"),
                 seed=seed,
                 write=self.stdout.write,
             )
@@ -185,12 +191,8 @@ class Command(BaseCommand):
     def _mentor(self, accounts: list[DemoAccount], seed: int) -> None:
         """A running coaching programme with sessions and a mentoring proposal for the first instansi."""
         self.stdout.write("Menyiapkan program coaching dan mentoring demo ...")
-        first_of: dict[str, str] = {}
-        for a in accounts:
-            first_of.setdefault(a.role, a.username)
-        agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
-        users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
-        admin = users.get(first_of.get("admin_instansi", ""))
+        agency, by_role = _demo_scope(accounts)
+        admin = by_role.get("admin_instansi")
         if agency is None or admin is None:
             self.stdout.write("      Akun admin demo tidak ditemukan: program coaching/mentoring demo dilewati.")
             return
@@ -198,8 +200,8 @@ class Command(BaseCommand):
             seed_mentoring(
                 agency=agency,
                 admin=admin,
-                pegawai=users.get(first_of.get("pegawai", "")),
-                atasan=users.get(first_of.get("atasan", "")),
+                pegawai=by_role.get("pegawai"),
+                atasan=by_role.get("atasan"),
                 seed=seed,
                 write=self.stdout.write,
             )
@@ -209,19 +211,13 @@ class Command(BaseCommand):
     def _microlearning(self, accounts: list[DemoAccount]) -> None:
         """Two published micro-learning modules; the demo pegawai's submission waits for the demo atasan."""
         self.stdout.write("Menyiapkan modul mikro demo ...")
-        first_of: dict[str, str] = {}
-        for a in accounts:
-            first_of.setdefault(a.role, a.username)
-        agency = Agency.objects.filter(employees__isnull=False).distinct().order_by("code").first()
-        users = {u.username: u for u in User.objects.filter(username__in=first_of.values())}
-        admin = users.get(first_of.get("admin_instansi", ""))
+        agency, by_role = _demo_scope(accounts)
+        admin = by_role.get("admin_instansi")
         if agency is None or admin is None:
             self.stdout.write("      Akun admin demo tidak ditemukan: modul mikro demo dilewati.")
             return
         try:
-            seed_microlearning(
-                agency=agency, admin=admin, pegawai=users.get(first_of.get("pegawai", "")), write=self.stdout.write
-            )
+            seed_microlearning(agency=agency, admin=admin, pegawai=by_role.get("pegawai"), write=self.stdout.write)
         except (OutOfScope, RecordInvalid) as exc:
             raise CommandError(f"Modul mikro demo gagal: {exc}", returncode=EXIT_REFUSED) from exc
 
