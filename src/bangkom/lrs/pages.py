@@ -5,10 +5,12 @@ administers (another instansi's key or mapping answers 404)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +33,13 @@ def _no_years(_agency: object) -> list[int]:
 
 def _back(agency_id: int) -> str:
     return reverse("lrs_settings") + f"?instansi={agency_id}"
+
+
+def _refused(request: HttpRequest, agency_id: int, problems: Iterable[object]) -> HttpResponse:
+    """Back to the settings page with every problem shown; nothing was written."""
+    for problem in problems:
+        messages.error(request, str(problem))
+    return redirect(_back(agency_id))
 
 
 @login_required
@@ -90,14 +99,11 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
     scope = admin_scope(request, _no_years)
     form = ClientForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Nama platform wajib diisi."))
-        return redirect(_back(scope.agency.pk))
+        return _refused(request, scope.agency.pk, [_("Nama platform wajib diisi.")])
     try:
         client, secret = client_create(actor=request.user, agency=scope.agency, name=form.cleaned_data["name"])
     except SettingInvalid as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(_back(scope.agency.pk))
+        return _refused(request, scope.agency.pk, exc.messages)
     return render(
         request,
         "lrs/client_created.html",
@@ -122,10 +128,7 @@ def credit_save_view(request: HttpRequest) -> HttpResponse:
     scope = admin_scope(request, _no_years)
     form = CreditForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect(_back(scope.agency.pk))
+        return _refused(request, scope.agency.pk, [e for errors in form.errors.values() for e in errors])
     data = form.cleaned_data
     try:
         credit_save(
@@ -138,9 +141,7 @@ def credit_save_view(request: HttpRequest) -> HttpResponse:
             provider=data["provider"],
         )
     except SettingInvalid as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(_back(scope.agency.pk))
+        return _refused(request, scope.agency.pk, exc.messages)
     messages.success(request, _("Pemetaan JP disimpan."))
     return redirect(_back(scope.agency.pk))
 
@@ -148,9 +149,7 @@ def credit_save_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def credit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     scope = admin_scope(request, _no_years)
-    credit = ActivityCredit.objects.filter(pk=pk, agency=scope.agency).first()
-    if credit is None:
-        raise Http404
+    credit = get_object_or_404(ActivityCredit, pk=pk, agency=scope.agency)
     if request.method == "POST":
         credit_delete(actor=request.user, credit=credit)
         messages.success(request, _("Pemetaan JP dihapus; catatan yang sudah dibuat tetap ada."))
