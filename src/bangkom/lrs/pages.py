@@ -53,7 +53,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     if fmt in FORMATS:
         return table_response(
             f"pemetaan-jp-xapi-{agency.code}",
-            [_("IRI aktivitas"), _("Judul"), _("JP"), _("Bentuk"), _("Penyelenggara"), _("Catatan dibuat")],
+            [_("IRI aktivitas"), _("Judul"), _("JP"), _("Bentuk"), _("Penyelenggara"), _("Catatan pembelajaran dibuat")],
             ([c.activity_id, c.title, c.jp, c.form.name, c.provider, counts.get(c.activity_id, 0)] for c in credits),
             fmt,
         )

@@ -472,7 +472,7 @@ def _apply_one(attempt: Attempt, ev: _Event, pages: set[int], questions: dict[in
     key = "note" if ev.kind == EventKind.TASK else "text"
     text = _text(p, key)
     if text is None or len(text) > NOTE_MAX:
-        return _("Teks harus berupa tulisan paling banyak 4000 karakter.")
+        return _("Teks paling banyak 4000 karakter.")
     if ev.kind == EventKind.TASK:
         if _later(ev.at, attempt.task_done_at):
             attempt.task_done_at, attempt.task_note = ev.at, text
