@@ -655,6 +655,45 @@ class _Validator:
             self.authority(value["authority"], f"{path}.authority")
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
+def _no_empty_items(items: Any, in_object: bool) -> bool:
+    for key, item in items:
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if item is None:
+            return False
+        if kind is dict:
+            if in_object and key == "extensions":
+                continue
+            if not item:
+                if in_object and key == "definition":
+                    continue
+                return False
+            if not _no_empty_items(item.items(), True):
+                return False
+        elif kind is list:
+            if in_object and key == "extensions":
+                continue
+            if not _no_empty_items(enumerate(item), False):
+                return False
+        else:
+            return False  # another type: let the full walk decide
+    return True
+
+
+def _no_empty_values(value: object) -> bool:
+    """True when `_Validator.no_empty_values` would find nothing: one pass over plain JSON (dict, list,
+    scalars) without building paths, since almost every statement an LRS receives is valid."""
+    if type(value) is dict:
+        return _no_empty_items(value.items(), True)
+    if type(value) is list:
+        return _no_empty_items(enumerate(value), False)
+    return type(value) in _SCALARS or value is None
+
+
 def validate_statement(
     obj: object, path: str = "$", *, require_timezone: bool = False, v2: bool = False
 ) -> list[Error]:
@@ -662,7 +701,8 @@ def validate_statement(
     `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD); `v2` also
     accepts what xAPI 2.0.0 adds (context agents and groups, statement version 2.0.x)."""
     validator = _Validator(require_timezone=require_timezone, v2=v2)
-    validator.no_empty_values(obj, path)
+    if not _no_empty_values(obj):
+        validator.no_empty_values(obj, path)
     validator.statement(obj, path)
     return validator.errors
 
@@ -695,11 +735,13 @@ def parse_statements(text: str | bytes) -> tuple[object, list[Error]]:
     errors: list[Error] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj: dict[str, Any] = {}
-        for key, item in items:
-            if key in obj:
-                errors.append(Error("$", "duplicate_key", key))
-            obj[key] = item
+        obj = dict(items)
+        if len(obj) != len(items):
+            seen: set[str] = set()
+            for key, _item in items:
+                if key in seen:
+                    errors.append(Error("$", "duplicate_key", key))
+                seen.add(key)
         return obj
 
     def constant(name: str) -> float:
@@ -769,11 +811,23 @@ def _normalise_body(statement: dict[str, Any]) -> None:
                 attachment["sha2"] = attachment["sha2"].lower()
 
 
+def _copy_json(value: Any) -> Any:
+    """A deep copy of decoded JSON (dicts, lists, scalars); anything else is copied by copy.deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_json(item) for item in value]
+    if kind in _SCALARS or value is None:
+        return value
+    return copy.deepcopy(value)
+
+
 def normalise_statement(obj: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a valid statement ready for storage: case-insensitive parts in lower case (the mailto: scheme,
     mbox_sha1sum, UUIDs, sha2), objectType "Activity" made explicit, context activities as lists, version
     defaulting to 1.0.0 ("1.0" read as "1.0.0"). The input is left untouched."""
-    statement: dict[str, Any] = copy.deepcopy(dict(obj))
+    statement: dict[str, Any] = _copy_json(dict(obj))
     _normalise_uuid(statement, "id")
     version = statement.get("version")
     if version is None or version == "1.0":
