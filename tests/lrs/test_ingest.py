@@ -1,0 +1,119 @@
+"""Storing statements in bulk: what the fast write path (one JSON parameter per table on PostgreSQL, the ORM
+on SQLite) must keep: the order of a batch, resent statements, a batch with a conflict storing nothing, lookup
+rows only for new statements, canonical definitions merged across requests, and a number of queries that does
+not grow with the batch (bench/lrs_ingest_bench.py measures the speed)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bangkom.lrs.models import Activity, Statement, StatementActivity, StatementAgent
+
+from .conftest import Xapi
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://elearning.example.go.id"
+
+
+def statement(n: int, **over: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "actor": {"name": f"Peserta {n}", "account": {"homePage": "https://siasn.bkn.go.id", "name": f"p{n % 7}"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
+        "object": {
+            "id": f"{SITE}/modul/{n % 5}",
+            "definition": {"name": {"id-ID": f"Modul {n % 5}"}, "type": "http://adlnet.gov/expapi/activities/module"},
+        },
+        "context": {
+            "registration": str(uuid.uuid4()),
+            "contextActivities": {"parent": {"id": f"{SITE}/kursus/{n % 2}"}},
+            "instructor": {"mbox": f"mailto:pengajar{n % 3}@example.go.id"},
+        },
+        "result": {"score": {"scaled": 0.5, "raw": 50, "min": 0, "max": 100}, "duration": "PT5M"},
+        "timestamp": "2026-11-20T09:30:00+07:00",
+    }
+    base.update(over)
+    return base
+
+
+def stored_ids(xapi: Xapi) -> list[str]:
+    response = xapi.get("statements", {"ascending": "true", "limit": "100"})
+    assert response.status_code == 200
+    return [s["id"] for s in response.json()["statements"]]
+
+
+def test_a_batch_keeps_its_order_and_every_lookup_row(xapi: Xapi) -> None:
+    batch = [statement(n) for n in range(40)]
+    response = xapi.post("statements", batch)
+    assert response.status_code == 200
+    assert response.json() == [s["id"] for s in batch]
+    assert stored_ids(xapi) == [s["id"] for s in batch]
+    # actor, instructor and authority; object and parent.
+    assert StatementAgent.objects.count() == 40 * 3
+    assert StatementActivity.objects.count() == 40 * 2
+    row = Statement.objects.get(statement_id=batch[3]["id"])
+    assert row.registration == uuid.UUID(batch[3]["context"]["registration"])
+    assert row.timestamp.isoformat() == "2026-11-20T02:30:00+00:00"
+    assert set(Activity.objects.values_list("activity_id", flat=True)) == {
+        *(f"{SITE}/modul/{k}" for k in range(5)),
+        *(f"{SITE}/kursus/{k}" for k in range(2)),
+    }
+
+
+def test_resent_statements_are_skipped_and_only_new_ones_stored(xapi: Xapi) -> None:
+    a, b, c = statement(1), statement(2), statement(3)
+    assert xapi.post("statements", [a, b]).status_code == 200
+    response = xapi.post("statements", [a, c, b])
+    assert response.status_code == 200
+    assert response.json() == [a["id"], c["id"], b["id"]]
+    assert Statement.objects.count() == 3
+    first = Statement.objects.get(statement_id=a["id"])
+    assert StatementAgent.objects.filter(statement=first).count() == 3  # not written twice
+    assert stored_ids(xapi) == [a["id"], b["id"], c["id"]]
+
+
+def test_a_conflict_anywhere_stores_nothing_of_the_batch(xapi: Xapi) -> None:
+    a = statement(1)
+    assert xapi.post("statements", [a]).status_code == 200
+    fresh, changed = statement(2), {**a, "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"}}
+    response = xapi.post("statements", [fresh, changed])
+    assert response.status_code == 409
+    assert list(Statement.objects.values_list("statement_id", flat=True)) == [uuid.UUID(a["id"])]
+    assert StatementAgent.objects.count() == 3
+
+
+def test_definitions_merge_across_requests(xapi: Xapi) -> None:
+    activity = f"{SITE}/modul/0"
+    assert xapi.post("statements", [statement(0)]).status_code == 200
+    english = statement(5, object={"id": activity, "definition": {"name": {"en-US": "Module 0"}}})
+    later = statement(10, object={"id": activity, "definition": {"description": {"id-ID": "Pengantar"}}})
+    assert xapi.post("statements", [english, later]).status_code == 200
+    definition = Activity.objects.get(activity_id=activity).definition
+    assert definition == {
+        "name": {"id-ID": "Modul 0", "en-US": "Module 0"},
+        "type": "http://adlnet.gov/expapi/activities/module",
+        "description": {"id-ID": "Pengantar"},
+    }
+    # Nothing new: the stored definition stays as it is.
+    assert xapi.post("statements", [statement(15)]).status_code == 200
+    assert Activity.objects.get(activity_id=activity).definition == definition
+
+
+def test_queries_do_not_grow_with_the_batch(xapi: Xapi) -> None:
+    assert xapi.post("statements", [statement(0)]).status_code == 200  # the client platform is now cached
+    counts = []
+    for size in (10, 100):
+        with CaptureQueriesContext(connection) as queries:
+            assert xapi.post("statements", [statement(n) for n in range(size)]).status_code == 200
+        counts.append(len(queries))
+    if connection.vendor == "postgresql":
+        # savepoint, statements, lookup rows with new activities, stored definitions, release
+        assert counts == [5, 5]
+    else:  # the ORM's bulk inserts, split by SQLite's limit on parameters
+        assert counts[1] <= 2 * counts[0], counts
