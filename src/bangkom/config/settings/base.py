@@ -85,12 +85,14 @@ TEMPLATES = [
 _default_sqlite = VAR_DIR / "bangkom.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{_default_sqlite}"
 # DATABASE_CONN_MAX_AGE (seconds; 0 closes the connection after every request): app servers such as gunicorn
-# keep theirs open, which saves a PostgreSQL backend start per request (health-checked before reuse).
+# keep theirs open, which saves a PostgreSQL backend start per request. DATABASE_CONN_HEALTH_CHECKS=1 also
+# checks a kept connection before each request reuses it (one more round trip per request; without it a
+# connection that died fails one request, after which Django drops it).
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
