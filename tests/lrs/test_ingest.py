@@ -5,6 +5,7 @@ not grow with the batch (bench/lrs_ingest_bench.py measures the speed)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -24,7 +25,7 @@ SITE = "https://elearning.example.go.id"
 def statement(n: int, **over: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "id": str(uuid.uuid4()),
-        "actor": {"name": f"Peserta {n}", "account": {"homePage": "https://siasn.bkn.go.id", "name": f"p{n % 7}"}},
+        "actor": {"name": f"Peserta Ü {n} ☕", "account": {"homePage": "https://siasn.bkn.go.id", "name": f"p{n % 7}"}},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
         "object": {
             "id": f"{SITE}/modul/{n % 5}",
@@ -58,6 +59,10 @@ def test_a_batch_keeps_its_order_and_every_lookup_row(xapi: Xapi) -> None:
     assert StatementAgent.objects.count() == 40 * 3
     assert StatementActivity.objects.count() == 40 * 2
     row = Statement.objects.get(statement_id=batch[3]["id"])
+    # The stored text is the compact JSON of the statement, non-ASCII characters as they are.
+    assert row.payload == json.dumps(json.loads(row.payload), ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(row.payload)["actor"]["name"] == "Peserta Ü 3 ☕"
+    assert '"name":"Peserta Ü 3 ☕"' in row.payload
     assert row.registration == uuid.UUID(batch[3]["context"]["registration"])
     assert row.timestamp.isoformat() == "2026-11-20T02:30:00+00:00"
     assert set(Activity.objects.values_list("activity_id", flat=True)) == {
