@@ -293,6 +293,8 @@ def _cpu_snapshot(master: int) -> tuple[float, float, float, float, float]:
     """CPU seconds from /proc: (machine busy, gunicorn workers, PostgreSQL backends of the bench database,
     PostgreSQL's background processes), and the wall clock. The server keeps its connections
     (DATABASE_CONN_MAX_AGE), so the backends live through a phase."""
+    if not Path("/proc/stat").exists():  # not Linux: no CPU figures
+        return 0.0, 0.0, 0.0, 0.0, time.monotonic()
     hz = os.sysconf("SC_CLK_TCK")
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     busy = sum(values) - values[3] - values[4]  # minus idle and iowait
@@ -387,7 +389,7 @@ def _report(
     after = _cpu_snapshot(master)
     busy, workers, backends, background, elapsed = (a - b for a, b in zip(after, before, strict=True))
     other = busy - workers - backends - background - cpu
-    ours = (workers + backends + background) / n_statements
+    ours = max(workers + backends + background, 1e-9) / n_statements
     print(
         f"{'':<22} CPU per statement: gunicorn workers {workers / n_statements * 1e6:,.0f} us, PostgreSQL "
         f"{backends / n_statements * 1e6:,.0f} us (+ {background / n_statements * 1e6:,.0f} us WAL writer, "
