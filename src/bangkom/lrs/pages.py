@@ -53,8 +53,18 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     if fmt in FORMATS:
         return table_response(
             f"pemetaan-jp-xapi-{agency.code}",
-            [_("IRI aktivitas"), _("Judul"), _("JP"), _("Bentuk"), _("Penyelenggara"), _("Catatan pembelajaran dibuat")],
-            ([c.activity_id, c.title, c.jp, c.form.name, c.provider, counts.get(c.activity_id, 0)] for c in credits),
+            [
+                _("IRI aktivitas"),
+                _("Judul"),
+                _("JP"),
+                _("Bentuk"),
+                _("Penyelenggara"),
+                _("Catatan pembelajaran dibuat"),
+            ],
+            (
+                [c.activity_id, c.title, c.jp, c.form.name, c.provider, counts.get(c.activity_id, 0)]
+                for c in credits
+            ),
             fmt,
         )
     page = Paginator(credits, PAGE_SIZE).get_page(request.GET.get("page"))
