@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,3 +112,28 @@ def org(db: Any, password_hash: str) -> Org:
     RoleAssignment.objects.create(user=users["penyelenggara_a"], role=Role.PENYELENGGARA, agency=a)
     RoleAssignment.objects.create(user=users["nasional"], role=Role.ADMIN_NASIONAL)
     return Org(a, b, ua, ua2, ub, pa, pa_staff, pb, kepala, kabid, staf1, staf2, kasubag, pegawai_b, users)
+
+
+def restore_reference_rows() -> None:
+    """The flush after every transactional test also empties the tables that data migrations fill (the 25
+    development forms and their JP rules); this puts them back by running those migration steps again."""
+    from django.apps import apps
+
+    learning = "bangkom.learning.migrations."
+    importlib.import_module(learning + "0002_development_forms").create(apps, None)
+    importlib.import_module(learning + "0005_default_jp_rules").apply(apps, None)
+
+
+@pytest.fixture
+def reference_rows(transactional_db: Any) -> None:
+    """For transactional tests (live server, threads): the reference rows, whatever ran before."""
+    restore_reference_rows()
+
+
+@pytest.fixture(scope="module")
+def reference_rows_after(django_db_blocker: Any) -> Iterator[None]:
+    """After a module of transactional tests (and its last flush), the reference rows again for the modules
+    that follow."""
+    yield
+    with django_db_blocker.unblock():
+        restore_reference_rows()

@@ -8,20 +8,13 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from ..conftest import PASSWORD, Org
+from ..conftest import PASSWORD, Org, restore_reference_rows
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _restore_development_forms() -> None:
-    """Transactional tests flush every table after each test, reference rows of data migrations included."""
-    import importlib
-
-    from django.apps import apps
-
-    for name in ("0002_development_forms", "0005_default_jp_rules"):
-        migration = importlib.import_module(f"bangkom.learning.migrations.{name}")
-        (migration.create if hasattr(migration, "create") else migration.apply)(apps, None)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows_after"),
+]
 
 
 def _login(page: Any, base: str, username: str) -> None:
@@ -72,7 +65,7 @@ def test_admin_imports_a_file_and_sees_the_result(org: Org, live_server: Any, pa
 def test_pegawai_records_learning_and_atasan_verifies_it(
     org: Org, live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    _restore_development_forms()
+    restore_reference_rows()
     import datetime as dt
     import io
 
@@ -117,7 +110,7 @@ def test_pegawai_records_learning_and_atasan_verifies_it(
 
 
 def test_admin_plans_within_a_budget_and_the_atasan_approves_the_idp(org: Org, live_server: Any, browser: Any) -> None:
-    _restore_development_forms()
+    restore_reference_rows()
     import datetime as dt
     from decimal import Decimal
 
@@ -186,7 +179,7 @@ def test_admin_plans_within_a_budget_and_the_atasan_approves_the_idp(org: Org, l
 
 
 def test_mentee_logs_a_coaching_session_and_the_mentor_confirms_it(org: Org, live_server: Any, browser: Any) -> None:
-    _restore_development_forms()
+    restore_reference_rows()
     import datetime as dt
 
     from django.utils import timezone

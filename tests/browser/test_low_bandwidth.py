@@ -14,7 +14,11 @@ from ..conftest import Org
 from ..microlearning.conftest import make_module
 from .test_flows import _login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows_after"),
+]
 
 SLOW_3G = {
     "offline": False,

@@ -14,12 +14,17 @@ from bangkom.learning.models import LearningRecord
 from bangkom.learning.services import RecordInvalid
 from bangkom.microlearning.models import Attempt, Module, SyncEvent
 from bangkom.microlearning.services import attempt_confirm
+from tests.conftest import restore_reference_rows
 
 from ..conftest import Org
 from ..microlearning.conftest import make_module
-from .test_flows import _login, _restore_development_forms
+from .test_flows import _login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows_after"),
+]
 
 WAIT_MS = 15_000
 OUTBOX = "document.getElementById('ml-outbox').dataset.count"
@@ -94,7 +99,7 @@ def _complete(page: Any, module: Module, *, answers: dict[int, int] | None = Non
 def test_module_completed_offline_syncs_once_and_becomes_one_verified_record(
     org: Org, live_server: Any, browser: Any
 ) -> None:
-    _restore_development_forms()
+    restore_reference_rows()
     module = make_module(org)
     base = live_server.url
     context = browser.new_context(locale="id-ID")

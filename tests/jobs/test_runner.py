@@ -55,6 +55,7 @@ def test_crash_is_recorded_without_leaking_details() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_rows_after")
 def test_thread_runner_finishes_in_background() -> None:
     with override_settings(BANGKOM_JOB_RUNNER="thread"):
         job = submit_job(kind="test-count", params={"n": 3})
@@ -86,6 +87,7 @@ def test_celery_runner_dispatches_after_commit(django_capture_on_commit_callback
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_rows_after")
 def test_celery_worker_through_redis() -> None:
     """A real Celery worker (in-process) takes the job from Redis, as on a production worker machine."""
     import redis

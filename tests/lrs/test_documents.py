@@ -529,6 +529,7 @@ def test_reads_take_one_query_each(lrs: Lrs, org: Org, django_assert_num_queries
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_rows_after")
 def test_concurrent_posts_all_land(org: Org) -> None:
     """Many app servers may merge into one document at once: every posted property survives (row lock, one
     retry when two requests create the document together). PostgreSQL only: SQLite serialises writers."""

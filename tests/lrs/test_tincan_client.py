@@ -5,12 +5,10 @@ crediting of a pegawai's completed statement (once, also when resent), and the d
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -40,35 +38,15 @@ from bangkom.lrs.services import client_create, credit_save
 from ..conftest import Org
 
 # A live server answers from another thread, so the data must be committed (transactional tests).
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows", "reference_rows_after"),
+]
 
 SITE = "https://elearning.example.go.id"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 ATTEMPTED = "http://adlnet.gov/expapi/verbs/attempted"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-
-
-def _restore_reference_rows() -> None:
-    """The flush after every transactional test also empties tables that data migrations fill (the 25
-    development forms and their JP rules); this puts them back by running those migration steps again."""
-    from django.apps import apps
-
-    learning = "bangkom.learning.migrations."
-    importlib.import_module(learning + "0002_development_forms").create(apps, None)
-    importlib.import_module(learning + "0005_default_jp_rules").apply(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def development_forms(transactional_db: Any) -> None:
-    _restore_reference_rows()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def reference_rows_after(django_db_blocker: Any) -> Iterator[None]:
-    """After the last test here (and its flush), the reference rows again for the tests that follow."""
-    yield
-    with django_db_blocker.unblock():
-        _restore_reference_rows()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.microlearning.conftest import complete_events, make_module
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_rows", "reference_rows_after"),
     pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need PostgreSQL"),
 ]
 
