@@ -313,3 +313,31 @@ def test_a_page_image_seen_online_shows_offline(org: Org, live_server: Any, brow
     page.reload()
     page.wait_for_function(loaded, timeout=WAIT_MS)
     context.close()
+
+
+def test_logging_out_of_the_site_removes_the_app_data_but_keeps_unsent_work(
+    org: Org, live_server: Any, browser: Any
+) -> None:
+    """A shared device: the next person must not see the pegawai's profile or JP offline, and answers still
+    waiting to be sent must not be lost (they stay under the pegawai's NIP until they log in again)."""
+    make_module(org)
+    base = live_server.url
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    _login(page, base, "staf1")
+    _open_app(page, base)
+    _wait_controlled(page)
+    _wait_synced(page)
+    waiting = {"id": str(uuid.uuid4()), "module_id": 1, "kind": "task", "payload": {"note": "x"}, "at": "2026-03-02"}
+    page.evaluate(
+        "([key, ev]) => localStorage.setItem(key, JSON.stringify([ev]))",
+        [f"bangkom.ml.outbox.{org.staf1.nip}", waiting],
+    )
+    assert page.evaluate("caches.has('bangkom-ml-data')") is True
+    page.goto(f"{base}/")
+    page.click("form[action$='/keluar/'] button")
+    page.wait_for_url(f"{base}/masuk/")
+    left = sorted(page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bangkom.ml.'))"))
+    assert left == ["bangkom.ml.device", f"bangkom.ml.outbox.{org.staf1.nip}"]
+    assert page.evaluate("caches.has('bangkom-ml-data')") is False
+    context.close()
