@@ -68,6 +68,12 @@ class Statement(models.Model):
             models.Index(
                 fields=["agency", "ref_target"], name="lrs_st_agency_ref", condition=models.Q(ref_target__isnull=False)
             ),
+            # The StatementRef statements of a time window (statements.select: those that may join a page).
+            models.Index(
+                fields=["agency", "stored"],
+                name="lrs_st_agency_ref_stored",
+                condition=models.Q(ref_target__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from bangkom.engine import xapi
@@ -675,25 +675,51 @@ def parse_query(params: Mapping[str, str], agent_key_of: Any) -> Query:
 
 REF_DEPTH = 5  # how many StatementRef hops a filter follows (Communication 2.1.3, filter conditions)
 REF_CAP = 10_000
+# Above this many StatementRef statements in a page's time window, the referring statements are found from the
+# matching ones instead (see _referring).
+WINDOW_CAP = 2_000
 
 
-def _matching(agency_id: int, query: Query) -> QuerySet[Statement] | None:
+def _bounds(query: Query, field: str) -> Q:
+    """since/until and the keyset cursor's time as conditions on a `stored` field (the statement's or a lookup
+    row's, so that PostgreSQL walks only that range of the lookup index)."""
+    bounds = Q()
+    if query.since is not None:
+        bounds &= Q(**{f"{field}__gt": query.since})
+    if query.until is not None:
+        bounds &= Q(**{f"{field}__lte": query.until})
+    if query.after is not None:
+        bounds &= Q(**{f"{field}__gte" if query.ascending else f"{field}__lte": query.after[0]})
+    return bounds
+
+
+def _matching(agency_id: int, query: Query, *, bounded: bool = True) -> QuerySet[Statement] | None:
     """Statements (voided ones included) that match the agent/verb/activity/registration filters; None when
-    the query has none of them."""
+    the query has none of them.
+
+    Agent and activity filters are joins on the lookup rows with the row's `stored` equal to the statement's:
+    ORDER BY stored then follows the lookup index (agency, key, stored), so PostgreSQL walks it from the page's
+    end and stops at the limit (an `IN (subquery)` made it read and hash every matching statement first)."""
     qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id)
     filtered = False
     if query.agent is not None:
-        rows = StatementAgent.objects.filter(agency_id=agency_id, agent=index_key(query.agent, AGENT_KEY_BYTES))
+        agent = Q(
+            agent_rows__agency_id=agency_id,
+            agent_rows__agent=index_key(query.agent, AGENT_KEY_BYTES),
+            agent_rows__stored=F("stored"),
+        )
         if not query.related_agents:
-            rows = rows.filter(direct=True)
-        qs, filtered = qs.filter(pk__in=rows.values("statement_id")), True
+            agent &= Q(agent_rows__direct=True)
+        qs, filtered = qs.filter(agent & (_bounds(query, "agent_rows__stored") if bounded else Q())), True
     if query.activity is not None:
-        acts = StatementActivity.objects.filter(
-            agency_id=agency_id, activity=index_key(query.activity, ACTIVITY_KEY_BYTES)
+        activity = Q(
+            activity_rows__agency_id=agency_id,
+            activity_rows__activity=index_key(query.activity, ACTIVITY_KEY_BYTES),
+            activity_rows__stored=F("stored"),
         )
         if not query.related_activities:
-            acts = acts.filter(direct=True)
-        qs, filtered = qs.filter(pk__in=acts.values("statement_id")), True
+            activity &= Q(activity_rows__direct=True)
+        qs, filtered = qs.filter(activity & (_bounds(query, "activity_rows__stored") if bounded else Q())), True
     if query.verb is not None:
         qs, filtered = qs.filter(verb=index_key(query.verb, VERB_KEY_BYTES)), True
     if query.registration is not None:
@@ -701,10 +727,55 @@ def _matching(agency_id: int, query: Query) -> QuerySet[Statement] | None:
     return qs if filtered else None
 
 
-def _referring(agency_id: int, matching: QuerySet[Statement]) -> list[int]:
-    """Statements that target a matching statement through a StatementRef, transitively: a filter on a
-    statement also returns the statements about it (voiding statements included). Only statements with a
-    StatementRef object are looked at (a partial index keeps that cheap whatever the store's size)."""
+def _in_page(qs: QuerySet[Statement], query: Query) -> QuerySet[Statement]:
+    """qs within since/until and after the keyset cursor, in the page's order."""
+    qs = qs.filter(_bounds(query, "stored"))
+    if query.after is not None:
+        moment, pk = query.after
+        qs = qs.exclude(stored=moment, pk__lte=pk) if query.ascending else qs.exclude(stored=moment, pk__gte=pk)
+    return qs.order_by(*(("stored", "pk") if query.ascending else ("-stored", "-pk")))
+
+
+def _referring(agency_id: int, query: Query, page: list[Statement]) -> list[int]:
+    """Statements that target a matching statement through a StatementRef, transitively (up to REF_DEPTH
+    hops): a filter on a statement also returns the statements about it (voiding statements included).
+
+    Only those that can still enter this page matter: StatementRef statements between the page's bounds and
+    its last matching row. When there are few (the usual case: a partial index holds only StatementRef
+    statements), each one's chain of targets is checked against the filters; when there are many (a filter
+    that matches few statements over a wide time range), the statements referring to the matching ones are
+    looked up from them instead."""
+    unbounded = _matching(agency_id, query, bounded=False)
+    assert unbounded is not None
+    refs = Statement.objects.filter(agency_id=agency_id, voided=False, ref_target__isnull=False)
+    if len(page) > query.limit:
+        edge = page[query.limit]
+        if query.ascending:
+            refs = refs.filter(stored__lte=edge.stored).exclude(stored=edge.stored, pk__gt=edge.pk)
+        else:
+            refs = refs.filter(stored__gte=edge.stored).exclude(stored=edge.stored, pk__lt=edge.pk)
+    candidates = list(_in_page(refs, query).values_list("pk", "ref_target")[: WINDOW_CAP + 1])
+    if len(candidates) > WINDOW_CAP:
+        return _referring_to(agency_id, unbounded)
+    found: list[int] = []
+    pending = {pk: target for pk, target in candidates if target is not None}
+    for _ in range(REF_DEPTH):
+        if not pending:
+            break
+        targets = set(pending.values())
+        hits = set(unbounded.filter(statement_id__in=targets).values_list("statement_id", flat=True))
+        hops = dict(
+            Statement.objects.filter(
+                agency_id=agency_id, statement_id__in=targets - hits, ref_target__isnull=False
+            ).values_list("statement_id", "ref_target")
+        )
+        found.extend(pk for pk, target in pending.items() if target in hits)
+        pending = {pk: hop for pk, target in pending.items() if (hop := hops.get(target)) is not None}
+    return found
+
+
+def _referring_to(agency_id: int, matching: QuerySet[Statement]) -> list[int]:
+    """Statements referring to matching ones (transitively), found from the matching statements' ids."""
     found: list[int] = []
     targets: Any = matching.values("statement_id")
     for _ in range(REF_DEPTH):
@@ -721,28 +792,25 @@ def _referring(agency_id: int, matching: QuerySet[Statement]) -> list[int]:
     return found
 
 
+PAGE_FIELDS = ("pk", "stored", "payload", "attachment_hashes")
+
+
 def select(agency_id: int, query: Query) -> tuple[list[Statement], bool]:
-    """One page of statements and whether there are more."""
-    qs: QuerySet[Statement] = Statement.objects.filter(agency_id=agency_id, voided=False)
+    """One page of statements and whether there are more: the matching statements of the page (one index
+    walk), merged with the statements that refer to matching ones and fall within it."""
     matching = _matching(agency_id, query)
+    base = Statement.objects.filter(agency_id=agency_id) if matching is None else matching
+    page = list(_in_page(base.filter(voided=False), query).only(*PAGE_FIELDS)[: query.limit + 1])
     if matching is not None:
-        referring = _referring(agency_id, matching)
+        referring = _referring(agency_id, query, page)
         if referring:
-            qs = qs.filter(Q(pk__in=matching.values("pk")) | Q(pk__in=referring))
-        else:
-            qs = qs.filter(pk__in=matching.values("pk"))
-    if query.since is not None:
-        qs = qs.filter(stored__gt=query.since)
-    if query.until is not None:
-        qs = qs.filter(stored__lte=query.until)
-    if query.after is not None:
-        moment, pk = query.after
-        if query.ascending:
-            qs = qs.filter(stored__gte=moment).exclude(stored=moment, pk__lte=pk)
-        else:
-            qs = qs.filter(stored__lte=moment).exclude(stored=moment, pk__gte=pk)
-    order = ("stored", "pk") if query.ascending else ("-stored", "-pk")
-    page = list(qs.order_by(*order).only("pk", "stored", "payload", "attachment_hashes")[: query.limit + 1])
+            seen = {row.pk for row in page}
+            extra = _in_page(
+                Statement.objects.filter(pk__in=[pk for pk in referring if pk not in seen], voided=False), query
+            )
+            page.extend(extra.only(*PAGE_FIELDS)[: query.limit + 1])
+            page.sort(key=lambda row: (row.stored, row.pk), reverse=not query.ascending)
+            del page[query.limit + 1 :]
     return page[: query.limit], len(page) > query.limit
 
 
