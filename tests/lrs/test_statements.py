@@ -380,6 +380,39 @@ def test_statement_ref_follows_filter(xapi: Xapi) -> None:
     assert set(ids_of(xapi.get("statements", {"verb": VERB_ATTENDED}))) == {target, ref}
 
 
+@pytest.mark.parametrize(("window_cap", "target_cap"), [(5_000, 20_000), (0, 20_000), (0, 0)])
+def test_statement_refs_found_by_every_strategy(
+    xapi: Xapi, monkeypatch: pytest.MonkeyPatch, window_cap: int, target_cap: int
+) -> None:
+    """select() checks the StatementRef statements of the page's window, or looks them up from the matching
+    statements, or both when both are many (lrs.statements._referring): the same answer each way."""
+    from bangkom.lrs import statements as st
+
+    monkeypatch.setattr(st, "WINDOW_CAP", window_cap)
+    monkeypatch.setattr(st, "TARGET_CAP", target_cap)
+    other = {"objectType": "Agent", "mbox": "mailto:lain@example.go.id"}
+    target = xapi.post("statements", statement(verb={"id": VERB_ATTENDED})).json()[0]
+    unrelated = xapi.post("statements", statement(actor=other)).json()[0]
+    commented = {"id": "http://adlnet.gov/expapi/verbs/commented"}
+    ref = xapi.post("statements", statement(actor=other, verb=commented, object=ref_to(target))).json()[0]
+    ref_of_ref = xapi.post("statements", statement(actor=other, verb=commented, object=ref_to(ref))).json()[0]
+    xapi.post("statements", statement(actor=other, verb=commented, object=ref_to(unrelated)))
+    agent = json.dumps({"mbox": "mailto:staf@example.go.id"})
+    assert ids_of(xapi.get("statements", {"agent": agent})) == [ref_of_ref, ref, target]
+    assert ids_of(xapi.get("statements", {"verb": VERB_ATTENDED, "ascending": "true"})) == [target, ref, ref_of_ref]
+    # One per page, following "more".
+    page = xapi.get("statements", {"agent": agent, "limit": "1"}).json()
+    seen = [s["id"] for s in page["statements"]]
+    while page["more"]:
+        page = xapi.http.get(page["more"], **xapi.headers()).json()
+        seen += [s["id"] for s in page["statements"]]
+    assert seen == [ref_of_ref, ref, target]
+
+
+def ref_to(sid: str) -> dict[str, str]:
+    return {"objectType": "StatementRef", "id": sid}
+
+
 # -- isolation between instansi --------------------------------------------------------------------------------
 
 

@@ -69,10 +69,12 @@ class Statement(models.Model):
                 fields=["agency", "ref_target"], name="lrs_st_agency_ref", condition=models.Q(ref_target__isnull=False)
             ),
             # The StatementRef statements of a time window (statements.select: those that may join a page).
+            # On PostgreSQL covering ref_target and voided, so that it is read without the table.
             models.Index(
                 fields=["agency", "stored"],
                 name="lrs_st_agency_ref_stored",
                 condition=models.Q(ref_target__isnull=False),
+                include=["ref_target", "voided"],
             ),
         ]
 

@@ -675,9 +675,10 @@ def parse_query(params: Mapping[str, str], agent_key_of: Any) -> Query:
 
 REF_DEPTH = 5  # how many StatementRef hops a filter follows (Communication 2.1.3, filter conditions)
 REF_CAP = 10_000
-# Above this many StatementRef statements in a page's time window, the referring statements are found from the
-# matching ones instead (see _referring).
-WINDOW_CAP = 2_000
+# Above WINDOW_CAP StatementRef statements in a page's time window, the referring statements are found from the
+# matching ones instead, when those are up to TARGET_CAP (see _referring).
+WINDOW_CAP = 5_000
+TARGET_CAP = 20_000
 
 
 def _bounds(query: Query, field: str) -> Q:
@@ -779,10 +780,11 @@ def _referring(agency_id: int, query: Query, page: list[Statement]) -> list[int]
     hops): a filter on a statement also returns the statements about it (voiding statements included).
 
     Only those that can still enter this page matter: StatementRef statements between the page's bounds and
-    its last matching row. When there are few (the usual case: a partial index holds only StatementRef
-    statements), each one's chain of targets is checked against the filters; when there are many (a filter
-    that matches few statements over a wide time range), the statements referring to the matching ones are
-    looked up from them instead."""
+    its last matching row (read from a partial index that holds only StatementRef statements). When there are
+    up to WINDOW_CAP of them, each one's chain of targets is checked against the filters. Otherwise the filter
+    matches few statements over a wide time range: when they are up to TARGET_CAP, the statements referring to
+    them are looked up from their ids; only when both are many is every StatementRef of the window checked.
+    Either way the work is bounded by about the square root of (StatementRef statements x page size)."""
     refs = Statement.objects.filter(agency_id=agency_id, voided=False, ref_target__isnull=False)
     if len(page) > query.limit:
         edge = page[query.limit]
@@ -790,11 +792,15 @@ def _referring(agency_id: int, query: Query, page: list[Statement]) -> list[int]
             refs = refs.filter(stored__lte=edge.stored).exclude(stored=edge.stored, pk__gt=edge.pk)
         else:
             refs = refs.filter(stored__gte=edge.stored).exclude(stored=edge.stored, pk__lt=edge.pk)
-    candidates = list(_in_page(refs, query).values_list("pk", "ref_target")[: WINDOW_CAP + 1])
+    window = _in_page(refs, query).values_list("pk", "ref_target")
+    candidates = list(window[: WINDOW_CAP + 1])
     if len(candidates) > WINDOW_CAP:
         unbounded = _matching(agency_id, query, bounded=False)
         assert unbounded is not None
-        return _referring_to(agency_id, unbounded)
+        ids = list(unbounded.values_list("statement_id", flat=True)[: TARGET_CAP + 1])
+        if len(ids) <= TARGET_CAP:
+            return _referring_to(agency_id, ids)
+        candidates = list(window)
     found: list[int] = []
     pending = {pk: target for pk, target in candidates if target is not None}
     for _ in range(REF_DEPTH):
@@ -812,21 +818,18 @@ def _referring(agency_id: int, query: Query, page: list[Statement]) -> list[int]
     return found
 
 
-def _referring_to(agency_id: int, matching: QuerySet[Statement]) -> list[int]:
-    """Statements referring to matching ones (transitively), found from the matching statements' ids."""
+def _referring_to(agency_id: int, targets: list[uuid.UUID]) -> list[int]:
+    """Statements referring to these statement ids (transitively), through the (agency, ref_target) index."""
     found: list[int] = []
-    targets: Any = matching.values("statement_id")
+    seen: set[int] = set()
     for _ in range(REF_DEPTH):
-        pks = list(
-            Statement.objects.filter(agency_id=agency_id, ref_target__isnull=False, ref_target__in=targets).values_list(
-                "pk", flat=True
-            )[:REF_CAP]
-        )
-        pks = [pk for pk in pks if pk not in found]
-        if not pks:
+        if not targets:
             break
-        found.extend(pks)
-        targets = Statement.objects.filter(pk__in=pks).values("statement_id")
+        rows = Statement.objects.filter(agency_id=agency_id, ref_target__isnull=False, ref_target__in=targets)
+        new = [(pk, sid) for pk, sid in rows.values_list("pk", "statement_id")[:REF_CAP] if pk not in seen]
+        found.extend(pk for pk, _ in new)
+        seen.update(pk for pk, _ in new)
+        targets = [sid for _, sid in new]
     return found
 
 
