@@ -74,7 +74,7 @@ class Statement(models.Model):
                 fields=["agency", "stored"],
                 name="lrs_st_agency_ref_stored",
                 condition=models.Q(ref_target__isnull=False),
-                include=["ref_target", "voided"],
+                include=["ref_target", "voided", "id"],
             ),
         ]
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='statement',
-            index=models.Index(condition=models.Q(('ref_target__isnull', False)), fields=['agency', 'stored'], include=('ref_target', 'voided'), name='lrs_st_agency_ref_stored'),
+            index=models.Index(condition=models.Q(('ref_target__isnull', False)), fields=['agency', 'stored'], include=('ref_target', 'voided', 'id'), name='lrs_st_agency_ref_stored'),
         ),
     ]
