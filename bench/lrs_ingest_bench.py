@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _pgdb import drop_db, recreate_db
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "bangkom_lrs_bench"
 HOME_PAGE = "https://siasn.bkn.go.id"
@@ -176,22 +178,6 @@ def make_statements(n: int, seed: int) -> list[dict[str, Any]]:
 
 
 # -- server and database ------------------------------------------------------------------------------------
-
-
-def _recreate_db(admin_url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return admin_url.rsplit("/", 1)[0] + "/" + DB_NAME
-
-
-def _drop_db(admin_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 def _setup() -> tuple[str, str, int]:
@@ -488,7 +474,7 @@ def main() -> None:
     args = parser.parse_args()
     singles = args.singles if args.singles is not None else max(200, args.statements // 7)
 
-    url = _recreate_db(args.pg)
+    url = recreate_db(args.pg, DB_NAME)
     work = Path(tempfile.mkdtemp(prefix="bangkom-lrs-bench-"))
     env = {
         "DATABASE_URL": url,
@@ -576,7 +562,7 @@ def main() -> None:
     if args.keep:
         print(f"database kept: {url}")
     else:
-        _drop_db(args.pg)
+        drop_db(args.pg, DB_NAME)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _pgdb import drop_db, recreate_db
+
 DB_NAME = "bangkom_lrs_query_bench"
 TABLES = ("lrs_statement", "lrs_statementagent", "lrs_statementactivity")
 SITE = "https://lms.example.go.id/xapi"
@@ -66,22 +68,6 @@ VERBS = [
     ("http://adlnet.gov/expapi/verbs/commented", 1.0),
 ]
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-
-
-def _recreate_db(admin_url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return admin_url.rsplit("/", 1)[0] + "/" + DB_NAME
-
-
-def _drop_db(admin_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
 # -- the fill -----------------------------------------------------------------------------------------------
@@ -547,7 +533,7 @@ def main() -> None:
         }
     )
     if not args.reuse:
-        _recreate_db(args.pg)
+        recreate_db(args.pg, DB_NAME)
     # With --reuse, applies the migrations added since (new indexes) to the kept database.
     bangkom = Path(sys.executable).parent / "bangkom"
     subprocess.run([str(bangkom), "migrate", "--no-input"], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
@@ -612,7 +598,7 @@ def main() -> None:
         if args.keep:
             print(f"kept: {url}")
         else:
-            _drop_db(args.pg)
+            drop_db(args.pg, DB_NAME)
 
 
 if __name__ == "__main__":
