@@ -11,7 +11,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from bangkom.accounts.roles import roles_for
 from bangkom.competency.models import Competency
 from bangkom.engine.talent import BOX_ACTIONS, BOX_GRID, KINERJA, POTENSI, PREDICATES, READINESS
 from bangkom.evaluation.talent import TalentData, load_succession, load_talent, rating_years
@@ -31,6 +29,7 @@ from bangkom.org.models import Agency, Employee, Position
 from bangkom.org.selectors import employees_visible_to
 from bangkom.web.downloads import FORMATS, table_response
 from bangkom.web.paging import querystring_base
+from bangkom.web.scope import administered_agency
 
 PAGE_SIZE = 50
 FIRST_YEAR = 1950
@@ -101,14 +100,8 @@ def admin_scope(
 
     A user who administers no instansi gets 403; an instansi they do not administer raises `foreign`.
     """
-    roles = roles_for(request.user)
-    if not roles.is_admin_instansi:
-        raise PermissionDenied
-    agencies = list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
-    chosen = request.GET.get("instansi", "")
-    agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
-    if agency is None:
-        raise foreign
+    chosen = administered_agency(request, foreign=foreign)
+    agency, agencies = chosen.agency, chosen.agencies
     years = years_of(agency)
     raw = request.GET.get("tahun", "")
     if raw:

@@ -16,19 +16,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bangkom.evaluation.views import admin_scope
 from bangkom.lrs import selectors
 from bangkom.lrs.forms import ClientForm, CreditForm
 from bangkom.lrs.models import ActivityCredit, Client
 from bangkom.lrs.services import SettingInvalid, client_create, client_revoke, credit_delete, credit_save
 from bangkom.web.downloads import FORMATS, table_response
 from bangkom.web.paging import querystring_base
+from bangkom.web.scope import administered_agency
 
 PAGE_SIZE = 50
-
-
-def _no_years(_agency: object) -> list[int]:
-    return []
 
 
 def _back(agency_id: int) -> str:
@@ -44,7 +40,7 @@ def _refused(request: HttpRequest, agency_id: int, problems: Iterable[object]) -
 
 @login_required
 def settings_view(request: HttpRequest) -> HttpResponse:
-    scope = admin_scope(request, _no_years)
+    scope = administered_agency(request)
     agency = scope.agency
     q = request.GET.get("q", "").strip()
     credits = selectors.credits_of(agency.pk, q)
@@ -61,10 +57,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                 _("Penyelenggara"),
                 _("Catatan pembelajaran dibuat"),
             ],
-            (
-                [c.activity_id, c.title, c.jp, c.form.name, c.provider, counts.get(c.activity_id, 0)]
-                for c in credits
-            ),
+            ([c.activity_id, c.title, c.jp, c.form.name, c.provider, counts.get(c.activity_id, 0)] for c in credits),
             fmt,
         )
     page = Paginator(credits, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -106,7 +99,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def client_create_view(request: HttpRequest) -> HttpResponse:
-    scope = admin_scope(request, _no_years)
+    scope = administered_agency(request)
     form = ClientForm(request.POST)
     if not form.is_valid():
         return _refused(request, scope.agency.pk, [_("Nama platform wajib diisi.")])
@@ -123,7 +116,7 @@ def client_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def client_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = admin_scope(request, _no_years)
+    scope = administered_agency(request)
     client = get_object_or_404(Client, pk=pk, agency=scope.agency)
     if request.method == "POST":
         client_revoke(actor=request.user, client=client)
@@ -135,7 +128,7 @@ def client_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def credit_save_view(request: HttpRequest) -> HttpResponse:
-    scope = admin_scope(request, _no_years)
+    scope = administered_agency(request)
     form = CreditForm(request.POST)
     if not form.is_valid():
         return _refused(request, scope.agency.pk, [e for errors in form.errors.values() for e in errors])
@@ -158,7 +151,7 @@ def credit_save_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def credit_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = admin_scope(request, _no_years)
+    scope = administered_agency(request)
     credit = get_object_or_404(ActivityCredit, pk=pk, agency=scope.agency)
     if request.method == "POST":
         credit_delete(actor=request.user, credit=credit)
