@@ -823,11 +823,15 @@ def _copy_json(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def normalise_statement(obj: Mapping[str, Any]) -> dict[str, Any]:
+def normalise_statement(obj: Mapping[str, Any], *, in_place: bool = False) -> dict[str, Any]:
     """A copy of a valid statement ready for storage: case-insensitive parts in lower case (the mailto: scheme,
     mbox_sha1sum, UUIDs, sha2), objectType "Activity" made explicit, context activities as lists, version
-    defaulting to 1.0.0 ("1.0" read as "1.0.0"). The input is left untouched."""
-    statement: dict[str, Any] = _copy_json(dict(obj))
+    defaulting to 1.0.0 ("1.0" read as "1.0.0"). The input is left untouched, unless `in_place` (for a body
+    just decoded that nobody else holds): then it is normalised and returned without a copy."""
+    if in_place and isinstance(obj, dict):
+        statement: dict[str, Any] = obj
+    else:
+        statement = _copy_json(dict(obj))
     _normalise_uuid(statement, "id")
     version = statement.get("version")
     if version is None or version == "1.0":

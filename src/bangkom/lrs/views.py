@@ -54,7 +54,14 @@ def _put(xreq: XapiRequest) -> HttpResponse:
     if not st.xapi.is_uuid(sid):
         raise XapiError(400, "statementId is not a UUID.")
     body = st.parse_body(xreq.headers.get("content-type", ""), xreq.body)
-    st.store(client=xreq.client, value=body.statements, parts=body.parts, put_id=str(uuid.UUID(sid)), v2=xreq.v2)
+    st.store(
+        client=xreq.client,
+        value=body.statements,
+        parts=body.parts,
+        put_id=str(uuid.UUID(sid)),
+        v2=xreq.v2,
+        owned=True,
+    )
     return HttpResponse(status=204)
 
 
@@ -62,7 +69,7 @@ def _post(xreq: XapiRequest) -> HttpResponse:
     if xreq.params:
         raise XapiError(400, f"Unknown parameter(s): {', '.join(sorted(xreq.params))}.")
     body = st.parse_body(xreq.headers.get("content-type", ""), xreq.body)
-    ids = st.store(client=xreq.client, value=body.statements, parts=body.parts, v2=xreq.v2)
+    ids = st.store(client=xreq.client, value=body.statements, parts=body.parts, v2=xreq.v2, owned=True)
     return json_response(ids)
 
 
