@@ -122,3 +122,26 @@ def test_queries_do_not_grow_with_the_batch(xapi: Xapi) -> None:
         assert counts == [5, 5]
     else:  # the ORM's bulk inserts, split by SQLite's limit on parameters
         assert counts[1] <= 2 * counts[0], counts
+
+
+def test_a_definition_sent_again_after_another_one_wins_again(xapi: Xapi) -> None:
+    # The merge is skipped only for the definition merged last (Activity.input_hash), never for an older one.
+    activity = f"{SITE}/modul/3"
+    module, lesson = "http://adlnet.gov/expapi/activities/module", "http://adlnet.gov/expapi/activities/lesson"
+    first = {"name": {"id-ID": "Modul tiga"}, "type": module}
+    second = {"name": {"id-ID": "Modul 3 (revisi)"}, "type": lesson}
+    for n, (definition, expected) in enumerate(((first, first), (first, first), (second, second), (first, first))):
+        response = xapi.post("statements", [statement(n, object={"id": activity, "definition": definition})])
+        assert response.status_code == 200
+        assert Activity.objects.get(activity_id=activity).definition == expected, n
+    assert xapi.get("activities", {"activityId": activity}).json()["definition"] == first
+
+
+def test_integers_beyond_64_bits_are_stored_exactly(xapi: Xapi) -> None:
+    # JSON and xAPI extensions allow any integer; the fast JSON encoder stops at 64 bits and falls back.
+    huge = 2**70 + 1
+    sent = statement(1, result={"extensions": {"https://example.go.id/ext/besar": huge}})
+    assert xapi.post("statements", [sent]).status_code == 200
+    got = xapi.get("statements", {"statementId": sent["id"]})
+    assert got.status_code == 200
+    assert json.loads(got.content)["result"]["extensions"]["https://example.go.id/ext/besar"] == huge

@@ -143,6 +143,9 @@ class Activity(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
     activity_id = models.CharField(max_length=1024)
     definition = models.JSONField(default=dict)
+    # statements.definition_hash of the last definition merged in: merging the same definition again changes
+    # nothing, so a batch naming an activity with the definition it had last time skips the merge.
+    input_hash = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "activity_id"], name="lrs_activity_unique")]

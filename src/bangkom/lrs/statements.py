@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+import psycopg
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
@@ -355,33 +356,60 @@ WITH agents AS (
     INSERT INTO lrs_statementagent (statement_id, agency_id, agent, direct, stored)
     SELECT r.s, %s, r.k, r.d, %s FROM json_to_recordset(%s::json) AS r(s bigint, k text, d boolean)
 ), activities AS (
-    INSERT INTO lrs_activity (agency_id, activity_id, definition)
-    SELECT %s, d.key, d.value FROM jsonb_each(%s::jsonb) AS d ORDER BY d.key
+    INSERT INTO lrs_activity (agency_id, activity_id, definition, input_hash)
+    SELECT %s, k, '{}'::jsonb, '' FROM unnest(%s::text[]) AS k ORDER BY k
     ON CONFLICT (agency_id, activity_id) DO NOTHING
 )
 INSERT INTO lrs_statementactivity (statement_id, agency_id, activity, direct, stored)
 SELECT r.s, %s, r.k, r.d, %s FROM json_to_recordset(%s::json) AS r(s bigint, k text, d boolean)
 """
 # The canonical definitions merged by the server (merge_definition in SQL: newer keys win, the name and
-# description language maps merge by language); rows that would not change are not written.
+# description language maps merge by language), only where the definition differs from the last one merged in
+# (Activity.input_hash): an LMS names its activities with the same definition in statement after statement.
 _PG_MERGE_DEFINITIONS = """
-UPDATE lrs_activity AS a SET definition = m.merged
-FROM (
-    SELECT a2.id, a2.definition AS old,
-           a2.definition || d.value
-           || CASE WHEN jsonb_typeof(a2.definition -> 'name') = 'object' AND jsonb_typeof(d.value -> 'name') = 'object'
-                   THEN jsonb_build_object('name', (a2.definition -> 'name') || (d.value -> 'name'))
-                   ELSE '{}'::jsonb END
-           || CASE WHEN jsonb_typeof(a2.definition -> 'description') = 'object'
-                        AND jsonb_typeof(d.value -> 'description') = 'object'
-                   THEN jsonb_build_object('description',
-                                           (a2.definition -> 'description') || (d.value -> 'description'))
-                   ELSE '{}'::jsonb END AS merged
-    FROM lrs_activity AS a2 JOIN jsonb_each(%s::jsonb) AS d ON a2.activity_id = d.key
-    WHERE a2.agency_id = %s AND jsonb_typeof(a2.definition) = 'object'
-) AS m
-WHERE a.id = m.id AND m.merged <> m.old
+UPDATE lrs_activity AS a
+SET input_hash = d.h,
+    definition = a.definition || d.v::jsonb
+        || CASE WHEN jsonb_typeof(a.definition -> 'name') = 'object' AND jsonb_typeof(d.v::jsonb -> 'name') = 'object'
+                THEN jsonb_build_object('name', (a.definition -> 'name') || (d.v::jsonb -> 'name'))
+                ELSE '{}'::jsonb END
+        || CASE WHEN jsonb_typeof(a.definition -> 'description') = 'object'
+                     AND jsonb_typeof(d.v::jsonb -> 'description') = 'object'
+                THEN jsonb_build_object('description', (a.definition -> 'description') || (d.v::jsonb -> 'description'))
+                ELSE '{}'::jsonb END
+FROM unnest(%s::text[], %s::text[], %s::text[]) AS d(k, h, v)
+WHERE a.agency_id = %s AND a.activity_id = d.k AND a.input_hash <> d.h AND jsonb_typeof(a.definition) = 'object'
 """
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """Server-side binding (arrays travel in binary) and every statement prepared on first use, kept for the
+    connection's life: planning the write path's statements cost as much as running them for a batch."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+
+def _pg_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run one of the write path's statements on Django's connection through Django's cursor wrapper (errors
+    become Django's IntegrityError..., queries are logged and counted as any other)."""
+    connection.ensure_connection()
+    raw: Any = _PreparedCursor(connection.connection)  # django-stubs type the raw cursor as a wrapper
+    wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with wrapped as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def definition_hash(definition: Mapping[str, Any]) -> str:
+    """A fixed-size digest of an activity definition, the same for equal definitions (keys sorted)."""
+    try:
+        text = orjson.dumps(definition, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        text = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def _json(value: Any) -> str:
@@ -419,9 +447,9 @@ def _insert_postgres(
         }
         for n, (row, _) in enumerate(rows)
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_PG_INSERT_STATEMENTS, [agency_id, client_id, stored, _json(records)])
-        inserted = {str(sid): pk for pk, sid in cursor.fetchall()}
+    inserted = {
+        str(sid): pk for pk, sid in _pg_prepared(_PG_INSERT_STATEMENTS, [agency_id, client_id, stored, _json(records)])
+    }
     new: list[tuple[Statement, dict[str, Any]]] = []
     resent: list[dict[str, Any]] = []
     for row, statement in rows:
@@ -456,14 +484,22 @@ def _write_lookups_postgres(agency_id: int, stored: dt.datetime, new: list[tuple
     definitions = {
         aid: d for aid, d in _definitions([s for _, s in new]).items() if len(aid.encode()) <= ACTIVITY_KEY_BYTES
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _PG_INSERT_LOOKUPS,
-            [agency_id, stored, _json(agents), agency_id, _json(definitions), agency_id, stored, _json(activities)],
+    _pg_prepared(
+        _PG_INSERT_LOOKUPS,
+        [agency_id, stored, _json(agents), agency_id, sorted(definitions), agency_id, stored, _json(activities)],
+    )
+    with_definition = {aid: d for aid, d in definitions.items() if d}
+    if with_definition:
+        keys = sorted(with_definition)
+        _pg_prepared(
+            _PG_MERGE_DEFINITIONS,
+            [
+                keys,
+                [definition_hash(with_definition[k]) for k in keys],
+                [_json(with_definition[k]) for k in keys],
+                agency_id,
+            ],
         )
-        with_definition = {aid: d for aid, d in definitions.items() if d}
-        if with_definition:
-            cursor.execute(_PG_MERGE_DEFINITIONS, [_json(with_definition), agency_id])
 
 
 VERB_KEY_BYTES = 512  # Statement.verb
@@ -560,12 +596,14 @@ def _write_activities(agency_id: int, statements: list[dict[str, Any]]) -> None:
         return
     changed = []
     for stored in Activity.objects.filter(agency_id=agency_id, activity_id__in=list(with_definition)):
-        merged = merge_definition(stored.definition or {}, with_definition[stored.activity_id])
-        if merged != stored.definition:
-            stored.definition = merged
+        new = with_definition[stored.activity_id]
+        merged = merge_definition(stored.definition or {}, new)
+        input_hash = definition_hash(new)
+        if merged != stored.definition or input_hash != stored.input_hash:
+            stored.definition, stored.input_hash = merged, input_hash
             changed.append(stored)
     if changed:
-        Activity.objects.bulk_update(changed, ["definition"])
+        Activity.objects.bulk_update(changed, ["definition", "input_hash"])
 
 
 def _write_attachments(agency_id: int, parts: dict[str, Part]) -> None:
