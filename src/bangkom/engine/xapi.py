@@ -3,7 +3,8 @@
 Pure Python, no Django. `validate_statement` never raises on bad input: it walks the whole statement and
 returns every problem as an `Error` with a JSON path (``$.actor.mbox``) and a stable code; the LRS API turns
 them into a 400 answer. The rules follow xAPI-Data.md of the 1.0.3 specification (section numbers in comments).
-`normalise_statement` prepares a valid statement for storage.
+`normalise_statement` prepares a valid statement for storage. Input is decoded JSON: objects are `dict` (tested
+with `type`/`isinstance(..., dict)`, several times faster than the `Mapping` ABC on the LRS's hot path).
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ class _Validator:
             self.err(path, "not_uuid")
 
     def language_map(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         for tag, text in value.items():
@@ -207,7 +208,7 @@ class _Validator:
                 self.err(f"{path}.{tag}", "not_string")
 
     def extensions(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         for key in value:
@@ -238,7 +239,7 @@ class _Validator:
                     self.err(at, "bad_mbox_sha1sum")
             elif key == "openid":
                 self.iri(ifi, at)
-            elif not isinstance(ifi, Mapping):
+            elif not isinstance(ifi, dict):
                 self.err(at, "not_object")
             else:
                 self.keys(ifi, ACCOUNT_KEYS, at)
@@ -253,7 +254,7 @@ class _Validator:
         return len(present)
 
     def agent(self, value: object, path: str, *, object_type_required: bool = False) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         object_type = value.get("objectType")
@@ -287,7 +288,7 @@ class _Validator:
             self.err(f"{path}.member", "empty")
         for i, member in enumerate(members):
             at = f"{path}.member[{i}]"
-            if isinstance(member, Mapping) and member.get("objectType") == "Group":
+            if isinstance(member, dict) and member.get("objectType") == "Group":
                 self.err(at, "group_in_group")
             else:
                 self.agent(member, at)
@@ -296,13 +297,13 @@ class _Validator:
 
     def actor(self, value: object, path: str, *, object_type_required: bool = False) -> None:
         """An Agent or a Group (section 2.4.2)."""
-        if isinstance(value, Mapping) and value.get("objectType") == "Group":
+        if isinstance(value, dict) and value.get("objectType") == "Group":
             self.group(value, path)
         else:
             self.agent(value, path, object_type_required=object_type_required)
 
     def group_only(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         if value.get("objectType") != "Group":
@@ -313,7 +314,7 @@ class _Validator:
     # -- verb (2.4.3) -----------------------------------------------------------------------------------
 
     def verb(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, VERB_KEYS, path)
@@ -333,7 +334,7 @@ class _Validator:
         seen: set[str] = set()
         for i, component in enumerate(value):
             at = f"{path}[{i}]"
-            if not isinstance(component, Mapping):
+            if not isinstance(component, dict):
                 self.err(at, "not_object")
                 continue
             self.keys(component, COMPONENT_KEYS, at)
@@ -348,7 +349,7 @@ class _Validator:
                 self.language_map(component["description"], f"{at}.description")
 
     def definition(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, DEFINITION_KEYS, path)
@@ -383,7 +384,7 @@ class _Validator:
             self.components(value[key], f"{path}.{key}")
 
     def activity(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         if "objectType" in value and value["objectType"] != "Activity":
@@ -397,7 +398,7 @@ class _Validator:
             self.definition(value["definition"], f"{path}.definition")
 
     def statement_ref(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         if value.get("objectType") != "StatementRef":
@@ -409,7 +410,7 @@ class _Validator:
             self.uuid(value["id"], f"{path}.id")
 
     def statement_object(self, value: object, path: str, *, in_substatement: bool) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         object_type = value.get("objectType", "Activity")
@@ -430,7 +431,7 @@ class _Validator:
     # -- result (2.4.5) ---------------------------------------------------------------------------------
 
     def result(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, RESULT_KEYS, path)
@@ -447,7 +448,7 @@ class _Validator:
             self.extensions(value["extensions"], f"{path}.extensions")
 
     def score(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, SCORE_KEYS, path)
@@ -472,7 +473,7 @@ class _Validator:
     # -- context (2.4.6) --------------------------------------------------------------------------------
 
     def context(self, value: object, path: str, *, object_is_activity: bool) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, CONTEXT_KEYS_2 if self.v2 else CONTEXT_KEYS, path)
@@ -512,7 +513,7 @@ class _Validator:
                 continue
             for i, item in enumerate(items):
                 here = f"{at}[{i}]"
-                if not isinstance(item, Mapping):
+                if not isinstance(item, dict):
                     self.err(here, "not_object")
                     continue
                 self.keys(item, allowed, here)
@@ -533,7 +534,7 @@ class _Validator:
                             self.iri(iri, f"{here}.relevantTypes[{j}]")
 
     def context_activities(self, value: object, path: str) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, CONTEXT_ACTIVITY_KEYS, path)
@@ -550,7 +551,7 @@ class _Validator:
     # -- authority (2.4.9) and attachments (2.4.11) -----------------------------------------------------
 
     def authority(self, value: object, path: str) -> None:
-        if isinstance(value, Mapping) and value.get("objectType") == "Group":
+        if isinstance(value, dict) and value.get("objectType") == "Group":
             if any(k in value for k in IFI_KEYS):
                 self.err(path, "authority_group_identified")
             self.group(value, path, anonymous_members=2)
@@ -563,7 +564,7 @@ class _Validator:
             return
         for i, attachment in enumerate(value):
             at = f"{path}[{i}]"
-            if not isinstance(attachment, Mapping):
+            if not isinstance(attachment, dict):
                 self.err(at, "not_object")
                 continue
             self.keys(attachment, ATTACHMENT_KEYS, at)
@@ -591,16 +592,16 @@ class _Validator:
 
     def no_empty_values(self, value: object, path: str) -> None:
         """2.2: no property may be null or an empty object, except inside extensions (XAPI-00001)."""
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             for key, item in value.items():
                 at = f"{path}.{key}"
                 if item is None:
                     self.err(at, "null_value")
-                elif key == "extensions" or (key == "definition" and isinstance(item, Mapping) and not item):
+                elif key == "extensions" or (key == "definition" and isinstance(item, dict) and not item):
                     # An activity definition may be an empty object (the ADL suite accepts it: XAPI-00001 is
                     # about null and empty values a client wrote by mistake, an empty definition is harmless).
                     continue
-                elif isinstance(item, Mapping) and not item:
+                elif isinstance(item, dict) and not item:
                     self.err(at, "empty_object")
                 else:
                     self.no_empty_values(item, at)
@@ -609,13 +610,13 @@ class _Validator:
                 at = f"{path}[{i}]"
                 if item is None:
                     self.err(at, "null_value")
-                elif isinstance(item, Mapping) and not item:
+                elif isinstance(item, dict) and not item:
                     self.err(at, "empty_object")
                 else:
                     self.no_empty_values(item, at)
 
     def statement(self, value: object, path: str, *, substatement: bool = False) -> None:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             self.err(path, "not_object")
             return
         self.keys(value, SUBSTATEMENT_KEYS if substatement else STATEMENT_KEYS, path)
@@ -632,13 +633,13 @@ class _Validator:
         if "object" in value:
             self.statement_object(obj, f"{path}.object", in_substatement=substatement)
         verb = value.get("verb")
-        voiding = isinstance(verb, Mapping) and verb.get("id") == VOIDED_VERB
-        if voiding and (not isinstance(obj, Mapping) or obj.get("objectType") != "StatementRef"):
+        voiding = isinstance(verb, dict) and verb.get("id") == VOIDED_VERB
+        if voiding and (not isinstance(obj, dict) or obj.get("objectType") != "StatementRef"):
             self.err(f"{path}.object", "voiding_requires_statement_ref")
         if "result" in value:
             self.result(value["result"], f"{path}.result")
         if "context" in value:
-            object_is_activity = isinstance(obj, Mapping) and obj.get("objectType", "Activity") == "Activity"
+            object_is_activity = isinstance(obj, dict) and obj.get("objectType", "Activity") == "Activity"
             self.context(value["context"], f"{path}.context", object_is_activity=object_is_activity)
         if "timestamp" in value:
             self.timestamp(value["timestamp"], f"{path}.timestamp")
@@ -709,7 +710,7 @@ def validate_statement(
 
 def validate_statements(statements: object, *, require_timezone: bool = False, v2: bool = False) -> list[Error]:
     """Every problem of a batch (a list of statements, as POSTed); also ids repeated within the batch."""
-    if isinstance(statements, Mapping):
+    if isinstance(statements, dict):
         return validate_statement(statements, require_timezone=require_timezone, v2=v2)
     if not isinstance(statements, list):
         return [Error("$", "not_list")]
@@ -717,7 +718,7 @@ def validate_statements(statements: object, *, require_timezone: bool = False, v
     seen: dict[str, int] = {}
     for i, statement in enumerate(statements):
         errors.extend(validate_statement(statement, f"$[{i}]", require_timezone=require_timezone, v2=v2))
-        sid = statement.get("id") if isinstance(statement, Mapping) else None
+        sid = statement.get("id") if isinstance(statement, dict) else None
         if is_uuid(sid):
             assert isinstance(sid, str)
             key = sid.lower()
@@ -854,7 +855,7 @@ def validate_actor(obj: object, path: str = "$") -> list[Error]:
 def agent_key(actor: object) -> str | None:
     """One string per identified agent or group: the inverse functional identifier, normalised, prefixed by
     its kind ("mbox:mailto:a@b", "account:https://home|name"). None for an anonymous group."""
-    if not isinstance(actor, Mapping):
+    if not isinstance(actor, dict):
         return None
     mbox = actor.get("mbox")
     if isinstance(mbox, str):
@@ -866,7 +867,7 @@ def agent_key(actor: object) -> str | None:
     if isinstance(openid, str):
         return "openid:" + openid
     account = actor.get("account")
-    if isinstance(account, Mapping):
+    if isinstance(account, dict):
         return f"account:{account.get('homePage', '')}|{account.get('name', '')}"
     return None
 
@@ -880,7 +881,7 @@ class Lookup:
 
 
 def _actor_keys(actor: object, direct: bool, out: list[tuple[str, bool]]) -> None:
-    if not isinstance(actor, Mapping):
+    if not isinstance(actor, dict):
         return
     key = agent_key(actor)
     if key is not None:
@@ -892,14 +893,14 @@ def _actor_keys(actor: object, direct: bool, out: list[tuple[str, bool]]) -> Non
 
 
 def _context_activities(context: object, out: list[tuple[str, bool]]) -> None:
-    if not isinstance(context, Mapping):
+    if not isinstance(context, dict):
         return
     activities = context.get("contextActivities")
-    if not isinstance(activities, Mapping):
+    if not isinstance(activities, dict):
         return
     for value in activities.values():
         for activity in value if isinstance(value, list) else [value]:
-            if isinstance(activity, Mapping) and isinstance(activity.get("id"), str):
+            if isinstance(activity, dict) and isinstance(activity.get("id"), str):
                 out.append((activity["id"], False))
 
 
@@ -913,7 +914,7 @@ def lookup(statement: Mapping[str, Any]) -> Lookup:
     def body(stmt: Mapping[str, Any], top: bool) -> None:
         _actor_keys(stmt.get("actor"), top, agents)
         obj = stmt.get("object")
-        if isinstance(obj, Mapping):
+        if isinstance(obj, dict):
             object_type = obj.get("objectType", "Activity")
             if object_type in ("Agent", "Group"):
                 _actor_keys(obj, top, agents)
@@ -922,12 +923,12 @@ def lookup(statement: Mapping[str, Any]) -> Lookup:
             elif object_type == "SubStatement":
                 body(obj, False)
         context = stmt.get("context")
-        if isinstance(context, Mapping):
+        if isinstance(context, dict):
             _actor_keys(context.get("instructor"), False, agents)
             _actor_keys(context.get("team"), False, agents)
             for key, member in (("contextAgents", "agent"), ("contextGroups", "group")):  # xAPI 2.0.0
                 for item in context.get(key) or []:
-                    if isinstance(item, Mapping):
+                    if isinstance(item, dict):
                         _actor_keys(item.get(member), False, agents)
         _context_activities(context, activities)
 

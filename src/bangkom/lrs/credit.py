@@ -4,15 +4,18 @@ credited exactly once (CreditedStatement is one-to-one with the statement, and a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils import timezone
 
 from bangkom.audit.services import record as audit
 from bangkom.learning.models import LearningRecord, RecordStatus
-from bangkom.lrs.models import ActivityCredit, CreditedStatement, Statement
+from bangkom.lrs.models import ActivityCredit, CreditedStatement
 from bangkom.org.models import Employee
+
+if TYPE_CHECKING:
+    from bangkom.lrs.statements import NewRow
 
 CREDIT_VERBS = frozenset({"http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed"})
 SOURCE = "xapi"
@@ -33,8 +36,9 @@ def pegawai_identity(actor: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def credit_statements(*, agency_id: int, rows: list[tuple[Statement, dict[str, Any]]]) -> int:
-    """Learning records for the creditable statements among rows (just stored). Returns how many."""
+def credit_statements(*, agency_id: int, rows: list[tuple[NewRow, dict[str, Any]]]) -> int:
+    """Learning records for the creditable statements among rows (just stored). Returns how many.
+    Runs for every stored batch: plain values are read (no model instances) until a statement is credited."""
     candidates = [
         (row, s)
         for row, s in rows
@@ -46,33 +50,42 @@ def credit_statements(*, agency_id: int, rows: list[tuple[Statement, dict[str, A
         c.activity_id: c
         for c in ActivityCredit.objects.filter(
             agency_id=agency_id, active=True, activity_id__in={s["object"]["id"] for _, s in candidates}
-        ).select_related("form")
+        )
     }
     if not credits:
         return 0
     identities = {id(s): pegawai_identity(s["actor"]) for _, s in candidates if s["object"]["id"] in credits}
     nips = {nip for nip, _ in identities.values() if nip}
     emails = {mail for _, mail in identities.values() if mail}
-    employees = Employee.objects.filter(agency_id=agency_id).filter(Q(nip__in=nips) | Q(email__in=emails))
-    by_nip = {e.nip: e for e in employees}
-    by_email = {e.email.lower(): e for e in employees if e.email}
+    if not nips and not emails:
+        return 0
+    by_nip: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    for pk, employee_nip, employee_email in (
+        Employee.objects.filter(agency_id=agency_id)
+        .filter(Q(nip__in=nips) | Q(email__in=emails))
+        .values_list("pk", "nip", "email")
+    ):
+        by_nip[employee_nip] = pk
+        if employee_email:
+            by_email[employee_email.lower()] = pk
     created = 0
     for row, statement in candidates:
         credit = credits.get(statement["object"]["id"])
         if credit is None:
             continue
         nip, mail = identities[id(statement)]
-        employee = by_nip.get(nip or "") or by_email.get(mail or "")
-        if employee is None:
+        employee_id = by_nip.get(nip or "") or by_email.get(mail or "")
+        if employee_id is None:
             continue
         day = timezone.localdate(row.timestamp) if row.timestamp.tzinfo else row.timestamp.date()
         record, made = LearningRecord.objects.get_or_create(
-            employee=employee,
+            employee_id=employee_id,
             title=credit.title[:500],
             start_date=day,
             defaults={
                 "end_date": day,
-                "form": credit.form,
+                "form_id": credit.form_id,
                 "provider": (credit.provider or "xAPI")[:255],
                 "jp": credit.jp,
                 "status": RecordStatus.VERIFIED,
@@ -80,7 +93,7 @@ def credit_statements(*, agency_id: int, rows: list[tuple[Statement, dict[str, A
                 "verified_at": timezone.now(),
             },
         )
-        CreditedStatement.objects.create(statement=row, record=record)
+        CreditedStatement.objects.create(statement_id=row.pk, record=record)
         if made:
             created += 1
             audit(
