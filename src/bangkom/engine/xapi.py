@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -122,8 +123,31 @@ class Error:
     detail: str = ""
 
 
+# IRIs and language tags repeat from statement to statement (verbs, activities, extension keys, en-US): the
+# verdicts on short ones are memoised (bounded in count and size); ids and timestamps, unique, are not.
+_MEMO_MAX_LENGTH = 512
+
+
+@functools.lru_cache(maxsize=8192)
+def _iri_memo(value: str) -> bool:
+    return _IRI.match(value) is not None
+
+
+def _iri_ok(value: str) -> bool:
+    return _iri_memo(value) if len(value) <= _MEMO_MAX_LENGTH else _IRI.match(value) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_tag_memo(value: str) -> bool:
+    return _LANGTAG.match(value) is not None
+
+
+def _language_tag_ok(value: str) -> bool:
+    return _language_tag_memo(value) if len(value) <= _MEMO_MAX_LENGTH else _LANGTAG.match(value) is not None
+
+
 def is_iri(value: object) -> bool:
-    return isinstance(value, str) and _IRI.match(value) is not None
+    return isinstance(value, str) and _iri_ok(value)
 
 
 def is_uuid(value: object) -> bool:
@@ -131,7 +155,7 @@ def is_uuid(value: object) -> bool:
 
 
 def is_language_tag(value: object) -> bool:
-    return isinstance(value, str) and _LANGTAG.match(value) is not None
+    return isinstance(value, str) and _language_tag_ok(value)
 
 
 def is_timestamp(value: object, *, require_timezone: bool = False) -> bool:
