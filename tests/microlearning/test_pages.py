@@ -158,3 +158,21 @@ def test_admin_of_two_instansi_chooses_one(org: Org) -> None:
     assert 'name="agency"' in c.get(reverse("module_create")).content.decode()
     c.post(reverse("module_create"), {"agency": str(org.agency_b.pk), "title": "Untuk B"})
     assert Module.objects.get().agency == org.agency_b
+
+
+def test_admin_decides_for_a_pegawai_without_atasan(org: Org, module: Module) -> None:
+    # The kepala has no direct atasan: the admin instansi confirms; no one else, and not the kepala.
+    attempt = submitted(org, module, "kepala")
+    of_staff = submitted(org, make_module(org, title="Modul kedua"))
+    for who in ("admin_b", "kabid", "kasubag", "kepala"):
+        assert org.client(who).get(reverse("reflection_detail", args=[attempt.pk])).status_code in (403, 404), who
+    admin = org.client("admin_a")
+    assert reverse("reflection_list") in admin.get(reverse("home")).content.decode()
+    html = admin.get(reverse("reflection_list")).content.decode()
+    assert "Kepala A" in html and "Modul kedua" not in html and "tidak memiliki atasan langsung" in html
+    assert admin.get(reverse("reflection_detail", args=[of_staff.pk])).status_code == 404
+    admin.post(reverse("reflection_confirm", args=[attempt.pk]))
+    record = LearningRecord.objects.get(employee=org.kepala, form_id=16)
+    assert record.verified_by == org.users["admin_a"]
+    of_staff.refresh_from_db()
+    assert of_staff.status == AttemptStatus.SUBMITTED

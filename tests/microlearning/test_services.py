@@ -326,6 +326,22 @@ def test_only_direct_atasan_confirms(org: Org, module: Module, who: str) -> None
     assert not LearningRecord.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("admin_a", True), ("admin_b", False), ("kabid", False), ("kepala", False)]
+)
+def test_a_pegawai_without_atasan_is_confirmed_by_the_admin(org: Org, module: Module, who: str, allowed: bool) -> None:
+    apply_events(user=org.users["kepala"], events=complete_events(module))
+    attempt = _attempt(org, module, "kepala")
+    if allowed:
+        assert attempt_confirm(actor=org.users[who], attempt=attempt).employee_id == org.kepala.pk
+    else:
+        with pytest.raises(OutOfScope):
+            attempt_confirm(actor=org.users[who], attempt=attempt)
+        with pytest.raises(OutOfScope):
+            attempt_return(actor=org.users[who], attempt=attempt, reason="Tambahkan contoh.")
+    assert LearningRecord.objects.filter(employee=org.kepala).count() == (1 if allowed else 0)
+
+
 def test_return_then_resubmit(org: Org, module: Module) -> None:
     apply_events(user=org.users["staf1"], events=complete_events(module))
     attempt = _attempt(org, module)

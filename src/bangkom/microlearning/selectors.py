@@ -77,17 +77,32 @@ def score(attempt: Attempt, questions: list[Question]) -> tuple[int, int]:
     return right, len(questions)
 
 
+def confirmer_scope(user: Any) -> Q | None:
+    """The attempts (as a condition on Attempt) whose reflection the user decides, whatever their status: those
+    of their direct subordinates and, as admin instansi, those of the instansi's pegawai who have no direct atasan
+    (a head of the instansi, a pegawai not yet placed); never the user's own. None: none at all. The one place
+    for who confirms a module (services.attempt_confirm/attempt_return check it, the pages list by it)."""
+    roles = roles_for(user)
+    me = roles.employee_id
+    scope = Q()
+    if me is not None:
+        scope |= Q(employee__supervisor_id=me)
+    if roles.admin_agency_ids:
+        scope |= Q(employee__supervisor__isnull=True, employee__agency_id__in=roles.admin_agency_ids)
+    if not scope:
+        return None
+    return scope & ~Q(employee_id=me) if me is not None else scope
+
+
 def attempts_to_confirm(user: Any, *, search: str = "", include_done: bool = False) -> QuerySet[Attempt]:
-    """Submitted attempts of the user's direct subordinates (with the decided ones when asked)."""
-    me = roles_for(user).employee_id
-    if me is None:
+    """Submitted attempts the user decides (confirmer_scope), with the decided ones when asked."""
+    scope = confirmer_scope(user)
+    if scope is None:
         return Attempt.objects.none()
     statuses = [AttemptStatus.SUBMITTED]
     if include_done:
         statuses += [AttemptStatus.CONFIRMED, AttemptStatus.RETURNED]
-    qs = Attempt.objects.filter(employee__supervisor_id=me, status__in=statuses).select_related(
-        "module", "employee", "employee__position"
-    )
+    qs = Attempt.objects.filter(scope, status__in=statuses).select_related("module", "employee", "employee__position")
     term = search.strip()
     if term:
         qs = qs.filter(

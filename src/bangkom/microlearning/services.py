@@ -45,6 +45,7 @@ from bangkom.microlearning.models import (
     Question,
     SyncEvent,
 )
+from bangkom.microlearning.selectors import confirmer_scope
 from bangkom.org.models import Agency, Employee
 
 __all__ = ["OutOfScope", "RecordInvalid"]
@@ -615,19 +616,21 @@ def apply_events(
 # --- confirmation by the atasan -------------------------------------------------------------------------------
 
 
-def _require_direct_atasan(actor: Any, attempt: Attempt) -> None:
-    me = roles_for(actor).employee_id
-    if me is None or attempt.employee.supervisor_id != me:
+def _require_confirmer(actor: Any, attempt: Attempt) -> None:
+    """The direct atasan, or the admin instansi for a pegawai without one (selectors.confirmer_scope)."""
+    scope = confirmer_scope(actor)
+    if scope is None or not Attempt.objects.filter(scope, pk=attempt.pk).exists():
         raise OutOfScope
 
 
 @transaction.atomic
 def attempt_confirm(*, actor: Any, attempt: Attempt) -> LearningRecord:
-    """The direct atasan confirms the reflection: one verified E-Learning record with the module's JP, once."""
+    """The direct atasan (the admin instansi for a pegawai without one) confirms the reflection: one verified
+    E-Learning record with the module's JP, once."""
     attempt = (
         Attempt.objects.select_for_update(of=("self",)).select_related("module__agency", "employee").get(pk=attempt.pk)
     )
-    _require_direct_atasan(actor, attempt)
+    _require_confirmer(actor, attempt)
     if attempt.status == AttemptStatus.CONFIRMED or attempt.learning_record_id is not None:
         raise RecordInvalid({"__all__": [_("Refleksi ini sudah dikonfirmasi; JP-nya sudah dicatat.")]})
     if attempt.status != AttemptStatus.SUBMITTED or attempt.submitted_at is None:
@@ -665,9 +668,10 @@ def attempt_confirm(*, actor: Any, attempt: Attempt) -> LearningRecord:
 
 @transaction.atomic
 def attempt_return(*, actor: Any, attempt: Attempt, reason: str) -> Attempt:
-    """The direct atasan sends the reflection back with a reason; the pegawai revises and submits again."""
+    """The direct atasan (or admin, see attempt_confirm) sends the reflection back with a reason; the pegawai
+    revises and submits again."""
     attempt = Attempt.objects.select_for_update(of=("self",)).select_related("module", "employee").get(pk=attempt.pk)
-    _require_direct_atasan(actor, attempt)
+    _require_confirmer(actor, attempt)
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if not reason:

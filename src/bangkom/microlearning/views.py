@@ -313,12 +313,13 @@ def results_import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "microlearning/results_import.html", {"form": form, "reports": reports})
 
 
-# --- reflections (direct atasan) ------------------------------------------------------------------------------
+# --- reflections (direct atasan; the admin instansi for pegawai without one) ---------------------------------
 
 
 @login_required
 def reflection_list_view(request: HttpRequest) -> HttpResponse:
-    if roles_for(request.user).employee_id is None:
+    roles = roles_for(request.user)
+    if roles.employee_id is None and not roles.is_admin_instansi:
         raise PermissionDenied
     q = request.GET.get("q", "")
     show_all = request.GET.get("semua") == "1"
