@@ -464,6 +464,11 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE of the server (0: a connection per request)"
     )
+    parser.add_argument(
+        "--prepare-threshold",
+        type=int,
+        help="DATABASE_PREPARE_THRESHOLD of the server (server-side prepared statements; default: none)",
+    )
     parser.add_argument("--queries", type=int, default=30, help="repetitions of each query")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--pause", type=float, default=2.0, help="seconds idle to measure other load first")
@@ -484,6 +489,8 @@ def main() -> None:
         "BANGKOM_VAR_DIR": str(work),
         "DATABASE_CONN_MAX_AGE": str(args.conn_max_age),
     }
+    if args.prepare_threshold is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = str(args.prepare_threshold)
     os.environ.update(env)
     bangkom = Path(sys.executable).parent / "bangkom"
     subprocess.run([str(bangkom), "migrate", "--no-input"], check=True, stdout=subprocess.DEVNULL)  # noqa: S603

@@ -361,7 +361,7 @@ def _insert_orm(
     return new
 
 
-# PostgreSQL: the columns of a batch travel as arrays (binary, see _PreparedCursor) unpacked by the server: three
+# PostgreSQL: the columns of a batch travel as arrays (binary, see _pg_execute) unpacked by the server: three
 # statements for a whole batch and no per-value quoting in Python (the ORM's bulk insert quoted every payload
 # character by character and was half the CPU time of a batch).
 _PG_INSERT_STATEMENTS = """
@@ -406,22 +406,14 @@ WHERE a.agency_id = %s AND a.activity_id = d.k AND a.input_hash <> d.h AND jsonb
 """
 
 
-class _PreparedCursor(psycopg.Cursor):
-    """Server-side binding and every statement prepared on first use, kept for the connection's life: planning
-    the write path's statements cost as much as running them for a batch. Array parameters are written `%b`
-    (binary: psycopg escapes a text-format array element by element with regular expressions, ~20x slower)."""
-
-    def execute(
-        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
-    ) -> Any:
-        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
-
-
-def _pg_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Run one of the write path's statements on Django's connection through Django's cursor wrapper (errors
-    become Django's IntegrityError..., queries are logged and counted as any other)."""
+def _pg_execute(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run one of the write path's statements on Django's connection with server-side binding (Django's own
+    cursors bind on the client), through Django's cursor wrapper: errors become Django's (IntegrityError...),
+    queries are logged and counted as any other. Array parameters are written `%b` (binary: psycopg writes a
+    text-format array element by element with regular expressions, ~20x slower for the payloads). Prepared
+    statements follow the connection's prepare_threshold (settings: DATABASE_PREPARE_THRESHOLD)."""
     connection.ensure_connection()
-    raw: Any = _PreparedCursor(connection.connection)  # django-stubs type the raw cursor as a wrapper
+    raw: Any = psycopg.Cursor(connection.connection)  # django-stubs type the raw cursor as a wrapper
     wrapped = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with wrapped as cursor:
         cursor.execute(sql, params)
@@ -460,7 +452,7 @@ def _insert_postgres(
     rows = [_new_row(stored, stored_iso, authority, s, parts) for s in statements]
     inserted = {
         str(sid): pk
-        for pk, sid in _pg_prepared(
+        for pk, sid in _pg_execute(
             _PG_INSERT_STATEMENTS,
             [
                 agency_id,
@@ -515,14 +507,14 @@ def _write_lookups_postgres(agency_id: int, stored: dt.datetime, new: list[tuple
     definitions = {
         aid: d for aid, d in _definitions([s for _, s in new]).items() if len(aid.encode()) <= ACTIVITY_KEY_BYTES
     }
-    _pg_prepared(
+    _pg_execute(
         _PG_INSERT_LOOKUPS,
         [agency_id, stored, *agents, agency_id, sorted(definitions), agency_id, stored, *activities],
     )
     with_definition = {aid: d for aid, d in definitions.items() if d}
     if with_definition:
         keys = sorted(with_definition)
-        _pg_prepared(
+        _pg_execute(
             _PG_MERGE_DEFINITIONS,
             [
                 keys,

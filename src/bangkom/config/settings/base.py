@@ -95,6 +95,10 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("DATABASE_PREPARE_THRESHOLD"):
+    # psycopg prepares a statement on the server after it ran this many times on a connection (planning saved
+    # on the LRS's write path). Off by default: PgBouncer in transaction mode does not keep prepared statements.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": int(os.environ["DATABASE_PREPARE_THRESHOLD"])}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import or a job writes; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
