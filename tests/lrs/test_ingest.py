@@ -145,3 +145,16 @@ def test_integers_beyond_64_bits_are_stored_exactly(xapi: Xapi) -> None:
     got = xapi.get("statements", {"statementId": sent["id"]})
     assert got.status_code == 200
     assert json.loads(got.content)["result"]["extensions"]["https://example.go.id/ext/besar"] == huge
+
+
+def test_deleting_a_statement_removes_its_lookup_rows(xapi: Xapi, xapi_b: Xapi) -> None:
+    # The lookup rows have no foreign-key constraint in the database; Django's cascade still removes them.
+    assert xapi.post("statements", [statement(n) for n in range(3)]).status_code == 200
+    assert xapi_b.post("statements", [statement(9)]).status_code == 200
+    gone = Statement.objects.filter(agency=xapi.client.agency).first()
+    assert gone is not None
+    gone.delete()
+    assert not StatementAgent.objects.filter(statement_id=gone.pk).exists()
+    assert not StatementActivity.objects.filter(statement_id=gone.pk).exists()
+    assert StatementAgent.objects.count() == 3 * 3  # two statements of A and one of B left, three agents each
+    assert StatementActivity.objects.count() == 3 * 2
