@@ -491,18 +491,8 @@ def _insert_postgres(
 
 def _write_lookups_postgres(agency_id: int, stored: dt.datetime, new: list[tuple[NewRow, dict[str, Any]]]) -> None:
     """Lookup rows and new activities in one statement, then the definitions merged (see _write_activities)."""
-    agents: tuple[list[int], list[str], list[bool]] = ([], [], [])
-    activities: tuple[list[int], list[str], list[bool]] = ([], [], [])
-    for row, statement in new:
-        found = xapi.lookup(statement)
-        for key, direct in found.agents:
-            agents[0].append(row.pk)
-            agents[1].append(index_key(key, AGENT_KEY_BYTES))
-            agents[2].append(direct)
-        for key, direct in found.activities:
-            activities[0].append(row.pk)
-            activities[1].append(index_key(key, ACTIVITY_KEY_BYTES))
-            activities[2].append(direct)
+    agent_rows, activity_rows = _lookup_rows(new)
+    agents, activities = _columns(agent_rows), _columns(activity_rows)
     # Activity ids longer than the column keep no canonical definition (as in _write_activities).
     definitions = {
         aid: d for aid, d in _definitions([s for _, s in new]).items() if len(aid.encode()) <= ACTIVITY_KEY_BYTES
@@ -538,33 +528,35 @@ def index_key(key: str, limit: int) -> str:
     return "#sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def _write_lookups(agency_id: int, stored: dt.datetime, new: list[tuple[NewRow, dict[str, Any]]]) -> None:
-    agent_rows: list[StatementAgent] = []
-    activity_rows: list[StatementActivity] = []
+LookupRow = tuple[int, str, bool]  # statement pk, key as indexed (index_key), direct
+
+
+def _lookup_rows(new: list[tuple[NewRow, dict[str, Any]]]) -> tuple[list[LookupRow], list[LookupRow]]:
+    """The agent and the activity lookup rows of the statements just inserted (both write paths)."""
+    agents: list[LookupRow] = []
+    activities: list[LookupRow] = []
     for row, statement in new:
         found = xapi.lookup(statement)
-        agent_rows.extend(
-            StatementAgent(
-                statement_id=row.pk,
-                agency_id=agency_id,
-                agent=index_key(key, AGENT_KEY_BYTES),
-                direct=direct,
-                stored=stored,
-            )
-            for key, direct in found.agents
-        )
-        activity_rows.extend(
-            StatementActivity(
-                statement_id=row.pk,
-                agency_id=agency_id,
-                activity=index_key(key, ACTIVITY_KEY_BYTES),
-                direct=direct,
-                stored=stored,
-            )
-            for key, direct in found.activities
-        )
-    StatementAgent.objects.bulk_create(agent_rows)
-    StatementActivity.objects.bulk_create(activity_rows)
+        agents.extend((row.pk, index_key(key, AGENT_KEY_BYTES), direct) for key, direct in found.agents)
+        activities.extend((row.pk, index_key(key, ACTIVITY_KEY_BYTES), direct) for key, direct in found.activities)
+    return agents, activities
+
+
+def _columns(rows: list[LookupRow]) -> tuple[list[int], list[str], list[bool]]:
+    """Lookup rows as three column arrays (the PostgreSQL path's unnest parameters)."""
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+
+
+def _write_lookups(agency_id: int, stored: dt.datetime, new: list[tuple[NewRow, dict[str, Any]]]) -> None:
+    agents, activities = _lookup_rows(new)
+    StatementAgent.objects.bulk_create(
+        StatementAgent(statement_id=pk, agency_id=agency_id, agent=key, direct=direct, stored=stored)
+        for pk, key, direct in agents
+    )
+    StatementActivity.objects.bulk_create(
+        StatementActivity(statement_id=pk, agency_id=agency_id, activity=key, direct=direct, stored=stored)
+        for pk, key, direct in activities
+    )
 
 
 def _activities_in(statement: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
