@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bangkom.audit.models import AuditEvent
 from bangkom.learning.models import LearningRecord, RecordStatus
 from bangkom.lrs.models import CreditedStatement
 from bangkom.lrs.services import SettingInvalid, credit_save
@@ -108,3 +109,62 @@ def test_mapping_refuses_bad_input(org: Any, activity: str, title: str, jp: str,
     with pytest.raises(SettingInvalid) as err:
         credit_save(actor=None, agency=org.agency_a, activity_id=activity, title=title, jp=jp, form_code=form)
     assert err.value.messages
+
+
+def test_one_batch_credits_each_statement_and_makes_one_record_per_day(org: Any, mapped: None, xapi: Xapi) -> None:
+    base = {"actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    batch = [
+        {**base, "timestamp": "2026-03-02T08:00:00Z"},
+        {**base, "verb": {"id": PASSED}, "timestamp": "2026-03-02T09:00:00Z"},
+        {**base, "timestamp": "2026-03-03T08:00:00Z"},
+        {**base, "actor": actor_for(org, "mbox"), "timestamp": "2026-03-02T08:00:00Z"},
+    ]
+    assert xapi.post("statements", batch).status_code == 200
+    records = LearningRecord.objects.filter(source="xapi").order_by("employee__nip", "start_date")
+    assert [(r.employee_id, str(r.start_date)) for r in records] == [
+        (org.staf1.pk, "2026-03-02"),
+        (org.staf1.pk, "2026-03-03"),
+        (org.staf2.pk, "2026-03-02"),
+    ]
+    assert CreditedStatement.objects.count() == 4
+    per_record = sorted(CreditedStatement.objects.values_list("record__start_date", flat=True))
+    assert [str(d) for d in per_record] == ["2026-03-02", "2026-03-02", "2026-03-02", "2026-03-03"]
+    assert AuditEvent.objects.filter(entity="learning.record", action="create").count() == 3
+
+
+def test_record_made_meanwhile_by_another_request_is_shared(
+    org: Any, mapped: None, xapi: Xapi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record did not exist when the batch looked, but a concurrent request made it before the insert:
+    the batch takes that record instead of failing."""
+    LearningRecord.objects.create(
+        employee=org.staf1,
+        title="Modul Anti Korupsi",
+        start_date="2026-03-02",
+        end_date="2026-03-02",
+        form_id=16,
+        provider="LMS lain",
+        jp=3,
+        source="xapi",
+    )
+    manager = LearningRecord.objects
+    original = manager.filter
+    looks: list[Any] = []
+
+    def not_yet_visible(*args: Any, **kwargs: Any) -> Any:
+        looks.append(kwargs)
+        return manager.none() if len(looks) == 1 else original(*args, **kwargs)
+
+    monkeypatch.setattr(manager, "filter", not_yet_visible)
+    stmt = {
+        "actor": actor_for(org, "nip"),
+        "verb": {"id": COMPLETED},
+        "object": {"id": MAPPED},
+        "timestamp": "2026-03-02T08:00:00Z",
+    }
+    assert xapi.post("statements", stmt).status_code == 200
+    monkeypatch.undo()
+    assert looks, "the batch looked for existing records"
+    record = LearningRecord.objects.get(source="xapi")
+    assert record.provider == "LMS lain"
+    assert CreditedStatement.objects.get().record == record

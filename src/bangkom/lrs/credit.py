@@ -4,9 +4,12 @@ credited exactly once (CreditedStatement is one-to-one with the statement, and a
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bangkom.audit.services import record as audit
@@ -36,9 +39,63 @@ def pegawai_identity(actor: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    title: str
+    jp: Decimal
+    form_id: int
+    provider: str
+
+
+# Every stored batch asks these two questions; plain SQL answers each in a fraction of what the ORM spends
+# building the query (~60 against ~360 us of CPU), and most batches stop after the first.
+def _placeholders(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _active_credits(agency_id: int, activity_ids: list[str]) -> dict[str, _Credit]:
+    sql = (
+        f"SELECT activity_id, title, jp, form_id, provider FROM {ActivityCredit._meta.db_table} "  # noqa: S608
+        f"WHERE agency_id = %s AND active = %s AND activity_id IN ({_placeholders(activity_ids)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, True, *activity_ids])
+        return {
+            aid: _Credit(title, Decimal(str(jp)), form_id, provider)
+            for aid, title, jp, form_id, provider in cursor.fetchall()
+        }
+
+
+def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The pegawai of the instansi by NIP and by (lower-cased) email, among those asked for."""
+    conditions, params = [], []
+    if nips:
+        conditions.append(f"nip IN ({_placeholders(nips)})")
+        params += nips
+    if emails:
+        conditions.append(f"email IN ({_placeholders(emails)})")
+        params += emails
+    sql = (
+        f"SELECT id, nip, email FROM {Employee._meta.db_table} "  # noqa: S608
+        f"WHERE agency_id = %s AND ({' OR '.join(conditions)})"
+    )
+    by_nip: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, *params])
+        for pk, nip, email in cursor.fetchall():
+            by_nip[nip] = pk
+            if email:
+                by_email[email.lower()] = pk
+    return by_nip, by_email
+
+
+RecordKey = tuple[int, str, dt.date]  # employee, title, start date: LearningRecord's unique key
+
+
 def credit_statements(*, agency_id: int, rows: list[tuple[NewRow, dict[str, Any]]]) -> int:
-    """Learning records for the creditable statements among rows (just stored). Returns how many.
-    Runs for every stored batch: plain values are read (no model instances) until a statement is credited."""
+    """Learning records for the creditable statements among rows (just stored). Returns how many were made:
+    statements of the same pegawai on the same mapped activity and day share one record."""
     candidates = [
         (row, s)
         for row, s in rows
@@ -46,30 +103,17 @@ def credit_statements(*, agency_id: int, rows: list[tuple[NewRow, dict[str, Any]
     ]
     if not candidates:
         return 0
-    credits = {
-        c.activity_id: c
-        for c in ActivityCredit.objects.filter(
-            agency_id=agency_id, active=True, activity_id__in={s["object"]["id"] for _, s in candidates}
-        )
-    }
+    credits = _active_credits(agency_id, sorted({s["object"]["id"] for _, s in candidates}))
     if not credits:
         return 0
     identities = {id(s): pegawai_identity(s["actor"]) for _, s in candidates if s["object"]["id"] in credits}
-    nips = {nip for nip, _ in identities.values() if nip}
-    emails = {mail for _, mail in identities.values() if mail}
+    nips = sorted({nip for nip, _ in identities.values() if nip})
+    emails = sorted({mail for _, mail in identities.values() if mail})
     if not nips and not emails:
         return 0
-    by_nip: dict[str, int] = {}
-    by_email: dict[str, int] = {}
-    for pk, employee_nip, employee_email in (
-        Employee.objects.filter(agency_id=agency_id)
-        .filter(Q(nip__in=nips) | Q(email__in=emails))
-        .values_list("pk", "nip", "email")
-    ):
-        by_nip[employee_nip] = pk
-        if employee_email:
-            by_email[employee_email.lower()] = pk
-    created = 0
+    by_nip, by_email = _employees(agency_id, nips, emails)
+    wanted: dict[RecordKey, tuple[_Credit, NewRow]] = {}
+    credited: list[tuple[NewRow, RecordKey]] = []
     for row, statement in candidates:
         credit = credits.get(statement["object"]["id"])
         if credit is None:
@@ -79,29 +123,79 @@ def credit_statements(*, agency_id: int, rows: list[tuple[NewRow, dict[str, Any]
         if employee_id is None:
             continue
         day = timezone.localdate(row.timestamp) if row.timestamp.tzinfo else row.timestamp.date()
-        record, made = LearningRecord.objects.get_or_create(
-            employee_id=employee_id,
-            title=credit.title[:500],
-            start_date=day,
-            defaults={
-                "end_date": day,
-                "form_id": credit.form_id,
-                "provider": (credit.provider or "xAPI")[:255],
-                "jp": credit.jp,
-                "status": RecordStatus.VERIFIED,
-                "source": SOURCE,
-                "verified_at": timezone.now(),
-            },
+        key = (employee_id, credit.title[:500], day)
+        wanted.setdefault(key, (credit, row))
+        credited.append((row, key))
+    if not credited:
+        return 0
+    records, made = _records(wanted)
+    CreditedStatement.objects.bulk_create(
+        CreditedStatement(statement_id=row.pk, record_id=records[key]) for row, key in credited
+    )
+    for record in made:
+        credit, row = wanted[(record.employee_id, record.title, record.start_date)]
+        audit(
+            actor=None,
+            action="create",
+            entity="learning.record",
+            object_id=record.pk,
+            agency_id=agency_id,
+            after={"source": SOURCE, "statement": str(row.statement_id), "jp": str(credit.jp)},
         )
-        CreditedStatement.objects.create(statement_id=row.pk, record=record)
-        if made:
-            created += 1
-            audit(
-                actor=None,
-                action="create",
-                entity="learning.record",
-                object_id=record.pk,
-                agency_id=agency_id,
-                after={"source": SOURCE, "statement": str(row.statement_id), "jp": str(credit.jp)},
+    return len(made)
+
+
+def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[RecordKey, int], list[LearningRecord]]:
+    """The learning record of every key: found, or made now (verified, source xapi). Returns the pk of each
+    key and the records made."""
+    found: dict[RecordKey, int] = {
+        (employee_id, title, start): pk
+        for pk, employee_id, title, start in LearningRecord.objects.filter(
+            employee_id__in={k[0] for k in wanted},
+            title__in={k[1] for k in wanted},
+            start_date__in={k[2] for k in wanted},
+        ).values_list("pk", "employee_id", "title", "start_date")
+        if (employee_id, title, start) in wanted
+    }
+    now = timezone.now()
+    new = [
+        LearningRecord(
+            employee_id=key[0],
+            title=key[1],
+            start_date=key[2],
+            end_date=key[2],
+            form_id=credit.form_id,
+            provider=(credit.provider or "xAPI")[:255],
+            jp=credit.jp,
+            status=RecordStatus.VERIFIED,
+            source=SOURCE,
+            verified_at=now,
+        )
+        for key, (credit, _row) in wanted.items()
+        if key not in found
+    ]
+    if not new:
+        return found, []
+    try:
+        with transaction.atomic():
+            LearningRecord.objects.bulk_create(new)
+    except IntegrityError:
+        # A concurrent request made one of these records first: take them one by one.
+        made = []
+        for record in new:
+            obj, created = LearningRecord.objects.get_or_create(
+                employee_id=record.employee_id,
+                title=record.title,
+                start_date=record.start_date,
+                defaults={
+                    f: getattr(record, f)
+                    for f in ("end_date", "form_id", "provider", "jp", "status", "source", "verified_at")
+                },
             )
-    return created
+            found[(obj.employee_id, obj.title, obj.start_date)] = obj.pk
+            if created:
+                made.append(obj)
+        return found, made
+    for record in new:
+        found[(record.employee_id, record.title, record.start_date)] = record.pk
+    return found, new
