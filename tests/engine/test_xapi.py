@@ -6,7 +6,10 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
+from bangkom.engine import xapi as xapi_engine
 from bangkom.engine.xapi import (
     Error,
     normalise_statement,
@@ -533,3 +536,57 @@ def test_normalise() -> None:
     assert normalise_statement(st(version="1.0"))["version"] == "1.0.0"
     assert normalise_statement(st(version="1.0.3"))["version"] == "1.0.3"
     assert normalise_statement(out) == out  # idempotent
+
+
+# -- the memo of valid activities -----------------------------------------------------------------------------
+
+_IRIS = st_.sampled_from(["https://lms.example.go.id/a/1", "https://lms.example.go.id/a/2", "not an iri", "", 7])
+_LANGUAGE_MAPS = st_.dictionaries(st_.sampled_from(["id-ID", "en-US", "??", "id"]), st_.sampled_from(["x", 1]))
+_COMPONENTS = st_.lists(
+    st_.fixed_dictionaries(
+        {"id": st_.sampled_from(["a", "b", 3])}, optional={"description": _LANGUAGE_MAPS, "extra": st_.just(1)}
+    ),
+    max_size=3,
+)
+_DEFINITIONS = st_.fixed_dictionaries(
+    {},
+    optional={
+        "name": _LANGUAGE_MAPS,
+        "description": _LANGUAGE_MAPS,
+        "type": _IRIS,
+        "moreInfo": _IRIS,
+        "interactionType": st_.sampled_from(["choice", "likert", "bogus"]),
+        "correctResponsesPattern": st_.sampled_from([["a"], "a", [1]]),
+        "choices": _COMPONENTS,
+        "scale": _COMPONENTS,
+        "extensions": st_.dictionaries(_IRIS.filter(lambda k: isinstance(k, str)), st_.integers() | st_.none()),
+        "unknown": st_.just(True),
+    },
+)
+_ACTIVITIES = st_.fixed_dictionaries(
+    {"id": _IRIS},
+    optional={"objectType": st_.sampled_from(["Activity", "Agent"]), "definition": _DEFINITIONS},
+)
+
+
+@given(st_.lists(_ACTIVITIES, min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_memo_of_valid_activities_changes_no_verdict(activities: list[dict[str, Any]]) -> None:
+    """Activities seen before (valid ones are remembered by their JSON text) get exactly the verdict that the
+    full walk gives, in any order and whatever was remembered before."""
+    for activity in activities + activities[::-1]:
+        memoised = xapi_engine._Validator()
+        memoised.activity(activity, "$.object")
+        full = xapi_engine._Validator()
+        full._activity(activity, "$.object")
+        assert memoised.errors == full.errors
+
+
+def test_memo_is_bounded() -> None:
+    xapi_engine._VALID_ACTIVITIES.clear()
+    for i in range(xapi_engine._VALID_ACTIVITIES_MAX + 10):
+        assert validate_statement(st(object={"id": f"https://lms.example.go.id/a/{i}"})) == []
+    assert 0 < len(xapi_engine._VALID_ACTIVITIES) <= xapi_engine._VALID_ACTIVITIES_MAX
+    long_activity = {"id": "https://lms.example.go.id/long", "definition": {"name": {"id": "x" * 5000}}}
+    assert validate_statement(st(object=long_activity)) == []
+    assert all(b"/long" not in text for text in xapi_engine._VALID_ACTIVITIES)

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 DEFAULT_VERSION = "1.0.0"
 
@@ -144,6 +146,25 @@ def _language_tag_memo(value: str) -> bool:
 
 def _language_tag_ok(value: str) -> bool:
     return _language_tag_memo(value) if len(value) <= _MEMO_MAX_LENGTH else _LANGTAG.match(value) is not None
+
+
+# Activities found valid, by their JSON text: an LMS sends the same activity (id and definition, often with
+# interaction components and language maps) in statement after statement, and its verdict depends on nothing
+# else, so the text is one lookup instead of a walk. Bounded in count and size; emptied when full.
+_VALID_ACTIVITIES: dict[bytes, None] = {}
+_VALID_ACTIVITIES_MAX = 4096
+_ACTIVITY_TEXT_MAX = 4096
+# orjson would write datetimes, dataclasses and subclasses of str, int, dict, list as JSON: refuse them instead.
+_PLAIN_JSON_ONLY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _activity_text(value: dict[str, Any]) -> bytes | None:
+    """The exact JSON text of an activity (equal texts, equal values), or None if too long or not writable."""
+    try:
+        text = orjson.dumps(value, option=_PLAIN_JSON_ONLY)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, or not decoded JSON: validated the long way
+        return None
+    return text if len(text) <= _ACTIVITY_TEXT_MAX else None
 
 
 def is_iri(value: object) -> bool:
@@ -411,6 +432,17 @@ class _Validator:
         if not isinstance(value, dict):
             self.err(path, "not_object")
             return
+        known = _activity_text(value)
+        if known is not None and known in _VALID_ACTIVITIES:
+            return
+        before = len(self.errors)
+        self._activity(value, path)
+        if known is not None and len(self.errors) == before:
+            if len(_VALID_ACTIVITIES) >= _VALID_ACTIVITIES_MAX:
+                _VALID_ACTIVITIES.clear()
+            _VALID_ACTIVITIES[known] = None
+
+    def _activity(self, value: dict[str, Any], path: str) -> None:
         if "objectType" in value and value["objectType"] != "Activity":
             self.err(f"{path}.objectType", "bad_object_type", str(value["objectType"]))
         self.keys(value, ACTIVITY_KEYS, path)

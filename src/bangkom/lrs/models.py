@@ -64,7 +64,13 @@ class Statement(models.Model):
         indexes = [
             models.Index(fields=["agency", "stored"], name="lrs_st_agency_stored"),
             models.Index(fields=["agency", "verb", "stored"], name="lrs_st_agency_verb"),
-            models.Index(fields=["agency", "registration", "stored"], name="lrs_st_agency_reg"),
+            # Only statements with a registration: those without would fill it with one entry each for nothing
+            # (a query by registration names one, and `registration = x` implies it is not null).
+            models.Index(
+                fields=["agency", "registration", "stored"],
+                name="lrs_st_agency_reg",
+                condition=models.Q(registration__isnull=False),
+            ),
             models.Index(
                 fields=["agency", "ref_target"], name="lrs_st_agency_ref", condition=models.Q(ref_target__isnull=False)
             ),
