@@ -590,3 +590,20 @@ def test_memo_is_bounded() -> None:
     long_activity = {"id": "https://lms.example.go.id/long", "definition": {"name": {"id": "x" * 5000}}}
     assert validate_statement(st(object=long_activity)) == []
     assert all(b"/long" not in text for text in xapi_engine._VALID_ACTIVITIES)
+
+
+@pytest.mark.parametrize(
+    ("changes", "codes"),
+    [
+        ({"result": {"response": "null {}"}}, []),  # the text shows null and {} inside a string only
+        ({"result": {"extensions": {"https://x.example/e": None}}}, []),
+        ({"result": {"extensions": {}}}, []),
+        ({"result": {"response": None}}, ["null_value", "not_string"]),
+        ({"result": {"response": "{}", "score": {}}}, ["empty_object"]),
+        ({"result": {"response": "n", "extensions": {"https://x.example/e": 2**70}}}, []),  # not orjson's
+        ({"result": {"response": None, "extensions": {"https://x.example/e": 2**70}}}, ["null_value", "not_string"]),
+    ],
+)
+def test_null_and_empty_values_seen_on_the_text_or_by_a_walk(changes: dict[str, Any], codes: list[str]) -> None:
+    errors = validate_statement(st(**changes))
+    assert [e.code for e in errors] == codes

@@ -751,6 +751,17 @@ def _no_empty_values(value: object) -> bool:
     return type(value) in _SCALARS or value is None
 
 
+def _surely_no_empty_values(value: object) -> bool:
+    """No null and no empty object anywhere, seen on the value's JSON text (several times faster than a walk):
+    the text shows every null as `null` and every empty object as `{}`, and holds neither unless a string
+    does, in which case (and for whatever orjson does not write as plain JSON) the walk decides."""
+    try:
+        text = orjson.dumps(value, option=_PLAIN_JSON_ONLY)
+    except orjson.JSONEncodeError:
+        return _no_empty_values(value)
+    return (b"null" not in text and b"{}" not in text) or _no_empty_values(value)
+
+
 def validate_statement(
     obj: object, path: str = "$", *, require_timezone: bool = False, v2: bool = False
 ) -> list[Error]:
@@ -758,7 +769,7 @@ def validate_statement(
     `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD); `v2` also
     accepts what xAPI 2.0.0 adds (context agents and groups, statement version 2.0.x)."""
     validator = _Validator(require_timezone=require_timezone, v2=v2)
-    if not _no_empty_values(obj):
+    if not _surely_no_empty_values(obj):
         validator.no_empty_values(obj, path)
     validator.statement(obj, path)
     return validator.errors
