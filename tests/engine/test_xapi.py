@@ -161,6 +161,13 @@ INVALID = [
     pytest.param(st(id="not-a-uuid"), "$.id", "not_uuid", id="bad-id"),
     pytest.param(st(id=""), "$.id", "not_uuid", id="empty-id"),
     pytest.param(st(object=None), "$.object", "null_value", id="null-object"),
+    # A line break after a value is not part of its format ($ in a Python pattern would let it through).
+    pytest.param(st(id=UUID1 + "\n"), "$.id", "not_uuid", id="uuid-newline"),
+    pytest.param(st(verb={"id": VERB["id"] + "\n"}), "$.verb.id", "not_iri", id="iri-newline"),
+    pytest.param(st(timestamp="2026-11-30T04:00:00Z\n"), "$.timestamp", "bad_timestamp", id="timestamp-newline"),
+    pytest.param(st(result={"duration": "PT1H\n"}), "$.result.duration", "bad_duration", id="duration-newline"),
+    pytest.param(st(version="1.0.3\n"), "$.version", "bad_version", id="version-newline"),
+    pytest.param(st(context={"language": "id-ID\n"}), "$.context.language", "bad_language_tag", id="tag-newline"),
     pytest.param(st(object=None), "$.object", "not_object", id="null-object-type"),
     pytest.param(st(actor={**AGENT2, "name": None}), "$.actor.name", "null_value", id="null-name"),
     pytest.param(st(result={}), "$.result", "empty_object", id="empty-result"),

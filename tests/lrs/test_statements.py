@@ -187,6 +187,7 @@ def test_resending_same_statement_is_idempotent_and_different_content_conflicts(
         ([statement(id=(d := str(uuid.uuid4()))), statement(id=d)], "same id twice in a batch"),
         ([statement(verb={"id": "not an iri"})], "verb not an IRI"),
         ([statement(timestamp="yesterday")], "bad timestamp"),
+        ([statement(), statement(id=str(uuid.uuid4()) + "\n")], "id with a line break (was a 500)"),
         ([statement(), {**statement(), "unknown": 1}], "unknown property"),
         ([], "empty batch"),
         ('{"actor": {"mbox": "mailto:a@b.c", "mbox": "mailto:d@e.f"}}', "duplicate key"),

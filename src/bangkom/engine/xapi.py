@@ -80,13 +80,13 @@ ATTACHMENT_KEYS = frozenset({"usageType", "display", "description", "contentType
 ATTACHMENT_REQUIRED = ("usageType", "display", "contentType", "length", "sha2")
 
 # An absolute IRI: a scheme, a colon and at least one character with no white space or control characters.
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+$")
-_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
-_SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$")
-_VERSION = re.compile(r"^1\.0(\.\d+)?$")
-_VERSION_2 = re.compile(r"^(1\.0(\.\d+)?|2\.0\.\d+)$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+\Z")
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}\Z")
+_SHA2 = re.compile(r"^[0-9a-fA-F]{56}\Z|^[0-9a-fA-F]{64}\Z|^[0-9a-fA-F]{96}\Z|^[0-9a-fA-F]{128}\Z")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_MIME = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?\Z")
+_VERSION = re.compile(r"^1\.0(\.\d+)?\Z")
+_VERSION_2 = re.compile(r"^(1\.0(\.\d+)?|2\.0\.\d+)\Z")
 # RFC 5646 language tag (langtag | privateuse | grandfathered), case-insensitive.
 _LANGTAG = re.compile(
     r"""^(?:
@@ -100,19 +100,19 @@ _LANGTAG = re.compile(
     |en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay
     |i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min
     |zh-min-nan|zh-xiang
-    )$""",
+    )\Z""",
     re.IGNORECASE | re.VERBOSE,
 )
 # ISO 8601 date-time, extended (2026-11-30T04:00:00.5+07:00) or basic (20261130T040000Z) form, zone optional.
 _TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$"
-    r"|^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?$",
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?\Z"
+    r"|^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}(?:\d{2})?)?\Z",
     re.IGNORECASE,
 )
 # ISO 8601 duration: PnYnMnDTnHnMnS (the last given part may be a decimal) or PnW.
 _DURATION = re.compile(
-    r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
-    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$|^P\d+(?:[.,]\d+)?W$"
+    r"^P(?!\Z)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?\Z|^P\d+(?:[.,]\d+)?W\Z"
 )
 
 

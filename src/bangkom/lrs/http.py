@@ -31,7 +31,7 @@ from bangkom.lrs.models import Client
 XAPI_VERSION = "1.0.3"
 XAPI_VERSION_2 = "2.0.0"
 SUPPORTED_VERSIONS = [XAPI_VERSION_2, XAPI_VERSION, "1.0.2", "1.0.1", "1.0.0"]
-_VERSION_OK = re.compile(r"^(1\.0(\.\d+)?|2\.0\.0)$")
+_VERSION_OK = re.compile(r"^(1\.0(\.\d+)?|2\.0\.0)\Z")
 ALTERNATE_HEADERS = {
     "authorization",
     "x-experience-api-version",
