@@ -15,7 +15,6 @@ import functools
 import json
 import math
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -843,7 +842,7 @@ def _normalise_actor(actor: Any) -> None:
 
 def _normalise_uuid(holder: Any, key: str) -> None:
     if isinstance(holder, dict) and is_uuid(holder.get(key)):
-        holder[key] = str(uuid.UUID(holder[key]))
+        holder[key] = holder[key].lower()  # the hyphenated form is the only one is_uuid accepts
 
 
 def _normalise_body(statement: dict[str, Any]) -> None:

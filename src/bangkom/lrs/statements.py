@@ -373,7 +373,7 @@ FROM unnest(%b::uuid[], %b::timestamptz[], %b::text[], %b::uuid[], %b::uuid[], %
      WITH ORDINALITY AS r(statement_id, ts, verb, registration, ref_target, is_voiding, payload, attachment_hashes, n)
 ORDER BY r.n
 ON CONFLICT (agency_id, statement_id) DO NOTHING
-RETURNING id, statement_id
+RETURNING id, statement_id::text
 """
 _PG_INSERT_LOOKUPS = """
 WITH agents AS (
@@ -451,7 +451,7 @@ def _insert_postgres(
     stored, also by a concurrent request, are then checked as resent."""
     rows = [_new_row(stored, stored_iso, authority, s, parts) for s in statements]
     inserted = {
-        str(sid): pk
+        sid: pk
         for pk, sid in _pg_execute(
             _PG_INSERT_STATEMENTS,
             [
