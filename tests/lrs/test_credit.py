@@ -168,3 +168,17 @@ def test_record_made_meanwhile_by_another_request_is_shared(
     record = LearningRecord.objects.get(source="xapi")
     assert record.provider == "LMS lain"
     assert CreditedStatement.objects.get().record == record
+
+
+def test_email_matches_whatever_its_case(org: Any, mapped: None, xapi: Xapi) -> None:
+    """Pegawai data often keeps the address as typed (Budi.Santoso@...); the statement's mbox may differ in case."""
+    org.staf2.email = "Staf2.Kedua@Example.go.id"
+    org.staf2.save()
+    stmt = {
+        "actor": {"mbox": "mailto:staf2.kedua@example.GO.ID"},
+        "verb": {"id": COMPLETED},
+        "object": {"id": MAPPED},
+        "timestamp": "2026-03-02T08:00:00Z",
+    }
+    assert xapi.post("statements", stmt).status_code == 200
+    assert LearningRecord.objects.get(source="xapi").employee == org.staf2

@@ -67,13 +67,14 @@ def _active_credits(agency_id: int, activity_ids: list[str]) -> dict[str, _Credi
 
 
 def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """The pegawai of the instansi by NIP and by (lower-cased) email, among those asked for."""
+    """The pegawai of the instansi by NIP and by email (lower-cased: an address is matched whatever its case
+    in the pegawai data or in the statement), among those asked for."""
     conditions, params = [], []
     if nips:
         conditions.append(f"nip IN ({_placeholders(nips)})")
         params += nips
     if emails:
-        conditions.append(f"email IN ({_placeholders(emails)})")
+        conditions.append(f"lower(email) IN ({_placeholders(emails)})")  # as the index employee_agency_email_ci
         params += emails
     sql = (
         f"SELECT id, nip, email FROM {Employee._meta.db_table} "  # noqa: S608

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils.translation import gettext_lazy as _
 
 # nip__length in the check constraint below.
@@ -184,7 +184,12 @@ class Employee(models.Model):
                 condition=~models.Q(supervisor=models.F("pk")), name="employee_not_own_supervisor"
             ),
         ]
-        indexes = [models.Index(fields=["agency", "unit"]), models.Index(fields=["agency", "name"])]
+        indexes = [
+            models.Index(fields=["agency", "unit"]),
+            models.Index(fields=["agency", "name"]),
+            # A pegawai found by the email an xAPI statement names (mbox), whatever its case (lrs.credit).
+            models.Index(models.F("agency"), Lower("email"), name="employee_agency_email_ci"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nip} {self.name}"
