@@ -14,8 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bangkom.lrs.models import Activity, Statement, StatementActivity, StatementAgent
+from bangkom.org.models import Agency
 
-from .conftest import Xapi
+from .conftest import Xapi, make_xapi
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,19 @@ def test_deleting_a_statement_removes_its_lookup_rows(xapi: Xapi, xapi_b: Xapi) 
     assert not StatementActivity.objects.filter(statement_id=gone.pk).exists()
     assert StatementAgent.objects.count() == 3 * 3  # two statements of A and one of B left, three agents each
     assert StatementActivity.objects.count() == 3 * 2
+
+
+def test_deleting_a_client_or_an_instansi_reaches_its_statements(xapi: Xapi) -> None:
+    # The statement's own keys (instansi, client) have no constraint in the database either: Django clears the
+    # client of a deleted client's statements and deletes an instansi's statements with it.
+    empty = Agency.objects.create(code="LRS-ONLY", name="Instansi tanpa pegawai", kind="lembaga")
+    other = make_xapi(empty, "LMS lain")
+    assert xapi.post("statements", [statement(n) for n in range(2)]).status_code == 200
+    assert other.post("statements", [statement(9)]).status_code == 200
+    xapi.client.delete()
+    assert Statement.objects.filter(agency=xapi.client.agency, client__isnull=True).count() == 2
+    empty.delete()
+    assert Statement.objects.count() == 2
+    assert not Statement.objects.filter(agency_id=empty.pk).exists()
+    assert StatementAgent.objects.count() == 2 * 3
+    assert not StatementAgent.objects.filter(agency_id=empty.pk).exists()

@@ -42,9 +42,16 @@ class Client(models.Model):
 
 
 class Statement(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    """A stored statement. Written only by lrs.statements.store, with the instansi and client of the request's
+    credentials, so its foreign keys hold by construction and have no constraint in the database (see
+    StatementAgent: PostgreSQL checked both keys of every stored statement at commit); deleting an instansi or a
+    client still cascades or clears them through Django."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     statement_id = models.UUIDField()
-    client = models.ForeignKey(Client, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False, db_constraint=False
+    )
     stored = models.DateTimeField()
     timestamp = models.DateTimeField()
     verb = models.CharField(max_length=512)
