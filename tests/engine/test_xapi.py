@@ -168,6 +168,21 @@ INVALID = [
     pytest.param(st(result={"duration": "PT1H\n"}), "$.result.duration", "bad_duration", id="duration-newline"),
     pytest.param(st(version="1.0.3\n"), "$.version", "bad_version", id="version-newline"),
     pytest.param(st(context={"language": "id-ID\n"}), "$.context.language", "bad_language_tag", id="tag-newline"),
+    pytest.param(
+        st(actor={"mbox_sha1sum": "a" * 40 + "\n"}), "$.actor.mbox_sha1sum", "bad_mbox_sha1sum", id="sha1-newline"
+    ),
+    pytest.param(
+        st(attachments=[{**ATTACHMENT, "sha2": "b" * 64 + "\n"}]),
+        "$.attachments[0].sha2",
+        "bad_sha2",
+        id="sha2-newline",
+    ),
+    pytest.param(
+        st(attachments=[{**ATTACHMENT, "contentType": "text/plain; a=b\n"}]),
+        "$.attachments[0].contentType",
+        "bad_content_type",
+        id="mime-newline",
+    ),
     pytest.param(st(object=None), "$.object", "not_object", id="null-object-type"),
     pytest.param(st(actor={**AGENT2, "name": None}), "$.actor.name", "null_value", id="null-name"),
     pytest.param(st(result={}), "$.result", "empty_object", id="empty-result"),
@@ -576,15 +591,16 @@ _ACTIVITIES = st_.fixed_dictionaries(
 )
 
 
-@given(st_.lists(_ACTIVITIES, min_size=1, max_size=6))
+@given(st_.lists(st_.tuples(_ACTIVITIES, st_.booleans(), st_.booleans()), min_size=1, max_size=6))
 @settings(max_examples=300, deadline=None)
-def test_memo_of_valid_activities_changes_no_verdict(activities: list[dict[str, Any]]) -> None:
-    """Activities seen before (valid ones are remembered by their JSON text) get exactly the verdict that the
-    full walk gives, in any order and whatever was remembered before."""
-    for activity in activities + activities[::-1]:
-        memoised = xapi_engine._Validator()
+def test_memo_of_valid_activities_changes_no_verdict(cases: list[tuple[dict[str, Any], bool, bool]]) -> None:
+    """Activities seen before (valid ones are remembered by their JSON text, whatever the validator's options)
+    get exactly the verdict that the full walk gives, in any order and whatever was remembered before: this
+    fails if an activity's verdict comes to depend on the options (v2, require_timezone) the memo ignores."""
+    for activity, v2, require_timezone in cases + cases[::-1]:
+        memoised = xapi_engine._Validator(v2=v2, require_timezone=require_timezone)
         memoised.activity(activity, "$.object")
-        full = xapi_engine._Validator()
+        full = xapi_engine._Validator(v2=not v2, require_timezone=not require_timezone)
         full._activity(activity, "$.object")
         assert memoised.errors == full.errors
 

@@ -154,6 +154,8 @@ _VALID_ACTIVITIES: dict[bytes, None] = {}
 _VALID_ACTIVITIES_MAX = 4096
 _ACTIVITY_TEXT_MAX = 4096
 # orjson would write datetimes, dataclasses and subclasses of str, int, dict, list as JSON: refuse them instead.
+# (It still writes tuples, UUIDs and enums as arrays and strings: like the whole module, the memo takes decoded
+# JSON, which has none of them.)
 _PLAIN_JSON_ONLY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 

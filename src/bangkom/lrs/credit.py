@@ -53,22 +53,28 @@ def _placeholders(values: list[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+_CENTS = Decimal("0.01")  # ActivityCredit.jp has two decimal places; SQLite hands back an int or a float
+
+
 def _active_credits(agency_id: int, activity_ids: list[str]) -> dict[str, _Credit]:
+    table = connection.ops.quote_name(ActivityCredit._meta.db_table)
     sql = (
-        f"SELECT activity_id, title, jp, form_id, provider FROM {ActivityCredit._meta.db_table} "  # noqa: S608
+        f"SELECT activity_id, title, jp, form_id, provider FROM {table} "  # noqa: S608
         f"WHERE agency_id = %s AND active = %s AND activity_id IN ({_placeholders(activity_ids)})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency_id, True, *activity_ids])
         return {
-            aid: _Credit(title, Decimal(str(jp)), form_id, provider)
+            aid: _Credit(title, Decimal(str(jp)).quantize(_CENTS), form_id, provider)
             for aid, title, jp, form_id, provider in cursor.fetchall()
         }
 
 
 def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     """The pegawai of the instansi by NIP and by email (lower-cased: an address is matched whatever its case
-    in the pegawai data or in the statement), among those asked for."""
+    in the pegawai data or in the statement), among those asked for. An address that two pegawai of the
+    instansi share credits neither: JP go to the person they belong to or to nobody. (Case is folded by the
+    database's lower(): SQLite folds ASCII letters only, PostgreSQL all letters.)"""
     conditions, params = [], []
     if nips:
         conditions.append(f"nip IN ({_placeholders(nips)})")
@@ -77,17 +83,22 @@ def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict
         conditions.append(f"lower(email) IN ({_placeholders(emails)})")  # as the index employee_agency_email_ci
         params += emails
     sql = (
-        f"SELECT id, nip, email FROM {Employee._meta.db_table} "  # noqa: S608
+        f"SELECT id, nip, email FROM {connection.ops.quote_name(Employee._meta.db_table)} "  # noqa: S608
         f"WHERE agency_id = %s AND ({' OR '.join(conditions)})"
     )
     by_nip: dict[str, int] = {}
     by_email: dict[str, int] = {}
+    shared: set[str] = set()
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency_id, *params])
         for pk, nip, email in cursor.fetchall():
             by_nip[nip] = pk
             if email:
-                by_email[email.lower()] = pk
+                address = email.lower()
+                if by_email.setdefault(address, pk) != pk:
+                    shared.add(address)
+    for address in shared:
+        del by_email[address]
     return by_nip, by_email
 
 
@@ -159,7 +170,7 @@ def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[Reco
         if (employee_id, title, start) in wanted
     }
     now = timezone.now()
-    new = [
+    new = [  # in key order: two requests inserting overlapping records wait for each other, never deadlock
         LearningRecord(
             employee_id=key[0],
             title=key[1],
@@ -172,7 +183,7 @@ def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[Reco
             source=SOURCE,
             verified_at=now,
         )
-        for key, (credit, _row) in wanted.items()
+        for key, (credit, _row) in sorted(wanted.items(), key=lambda item: item[0])
         if key not in found
     ]
     if not new:
