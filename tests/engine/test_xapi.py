@@ -161,6 +161,15 @@ INVALID = [
     pytest.param(st(id="not-a-uuid"), "$.id", "not_uuid", id="bad-id"),
     pytest.param(st(id=""), "$.id", "not_uuid", id="empty-id"),
     pytest.param(st(object=None), "$.object", "null_value", id="null-object"),
+    # A moment that does not exist in UTC (stored and compared there).
+    pytest.param(st(timestamp="9999-12-31T23:59:59-14:00"), "$.timestamp", "bad_timestamp", id="after-9999-utc"),
+    pytest.param(st(timestamp="0001-01-01T00:00:00+00:30"), "$.timestamp", "bad_timestamp", id="before-1-utc"),
+    pytest.param(
+        st(actor={"account": {"homePage": "https://sso.example.go.id", "name": "a\x00b"}}),
+        "$.actor.account.name",
+        "nul_character",
+        id="account-name-nul",
+    ),
     # A line break after a value is not part of its format ($ in a Python pattern would let it through).
     pytest.param(st(id=UUID1 + "\n"), "$.id", "not_uuid", id="uuid-newline"),
     pytest.param(st(verb={"id": VERB["id"] + "\n"}), "$.verb.id", "not_iri", id="iri-newline"),
@@ -523,6 +532,7 @@ def test_batch() -> None:
         ('{"verb": {"id": "x", "id": "y"}}', ["duplicate_key"]),
         ('{"result": {"score": {"raw": NaN}}}', ["not_json_number"]),
         ('{"a": 1', ["bad_json"]),
+        ("[" * 100_000 + "]" * 100_000, ["too_deep"]),
         (b"\xff", ["bad_json"]),
     ],
 )
@@ -630,3 +640,25 @@ def test_memo_is_bounded() -> None:
 def test_null_and_empty_values_seen_on_the_text_or_by_a_walk(changes: dict[str, Any], codes: list[str]) -> None:
     errors = validate_statement(st(**changes))
     assert [e.code for e in errors] == codes
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "ok"),
+    [
+        ("9999-12-31T23:59:59Z", True),
+        ("9999-12-31T23:59:59+14:00", True),
+        ("0001-01-01T00:00:00-01:00", True),
+        ("0001-01-01T00:00:00+01:00", False),
+        ("9999-12-31T23:00:00-01:00", False),
+    ],
+)
+def test_timestamps_at_the_ends_of_the_calendar(timestamp: str, ok: bool) -> None:
+    assert [e.code for e in validate_statement(st(timestamp=timestamp))] == ([] if ok else ["bad_timestamp"])
+
+
+def test_a_value_nested_deeper_than_the_walks_is_an_error_not_an_exception() -> None:
+    deep: Any = []
+    for _ in range(10_000):
+        deep = [deep]
+    errors = validate_statement({**BASE, "result": {"unknown": deep}})  # st() would deep-copy it
+    assert "too_deep" in [e.code for e in errors]

@@ -195,3 +195,17 @@ def test_an_address_two_pegawai_share_credits_neither(org: Any, mapped: None, xa
     stmt = {"actor": {"mbox": "mailto:bersama@example.go.id"}, "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
     assert xapi.post("statements", stmt).status_code == 200
     assert not LearningRecord.objects.filter(source="xapi").exists()
+
+
+def test_a_completion_at_the_end_of_the_calendar_is_credited_on_its_written_day(
+    org: Any, mapped: None, xapi: Xapi
+) -> None:
+    # 9999-12-31T23:30Z is in year 10000 in Jakarta, which Python cannot hold (was a 500).
+    stmt = {
+        "actor": actor_for(org, "nip"),
+        "verb": {"id": COMPLETED},
+        "object": {"id": MAPPED},
+        "timestamp": "9999-12-31T23:30:00Z",
+    }
+    assert xapi.post("statements", stmt).status_code == 200
+    assert str(LearningRecord.objects.get(source="xapi").start_date) == "9999-12-31"

@@ -126,6 +126,11 @@ BAD_PARAMS = [
     ("/xapi/agents", "GET", {}),
     ("/xapi/agents", "GET", {"agent": {"objectType": "Agent", "name": "nobody"}}),
     ("/xapi/agents", "GET", {"agent": AGENT, "since": "2026-01-01T00:00:00Z"}),
+    # Text that cannot be stored or looked up (each was a 500 before):
+    (STATE, "PUT", state_params(stateId="a\x00b")),
+    (STATE, "PUT", state_params(agent={"account": {"homePage": "https://sso.example.go.id", "name": "a\x00b"}})),
+    (STATE, "PUT", state_params(agent={"account": {"homePage": "https://sso.example.go.id", "name": "a\ud800"}})),
+    (STATE, "GET", {"activityId": ACTIVITY, "agent": AGENT, "since": "9999-12-31T23:59:59-14:00"}),
 ]
 
 
@@ -204,6 +209,7 @@ MERGES = [
     ({"car": {"make": "Ford", "model": "Escape"}}, {"car": {"make": "Dodge"}}, {"car": {"make": "Dodge"}}),
     ({"a": [1, 2]}, {}, {"a": [1, 2]}),
     ({"nama": "Ani"}, {"catatan": "Lulus ✓"}, {"nama": "Ani", "catatan": "Lulus ✓"}),
+    ({"a": 1}, {"s": "x\ud800"}, {"a": 1, "s": "x\ud800"}),  # a lone surrogate kept (as a \u escape)
 ]
 
 
@@ -230,6 +236,7 @@ POST_REFUSED = [
     ("application/json", b'{"a": 1}', "application/json", b'{"b": NaN}'),
     ("application/octet-stream", b"/ asdf / undefined", "application/json", b'{"b": 2}'),
     ("application/json", b"[1, 2]", "application/json", b'{"b": 2}'),
+    ("application/json", b'{"a": 1}', "application/json", b'{"b": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
 ]
 
 

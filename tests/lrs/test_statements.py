@@ -188,6 +188,18 @@ def test_resending_same_statement_is_idempotent_and_different_content_conflicts(
         ([statement(verb={"id": "not an iri"})], "verb not an IRI"),
         ([statement(timestamp="yesterday")], "bad timestamp"),
         ([statement(), statement(id=str(uuid.uuid4()) + "\n")], "id with a line break (was a 500)"),
+        # Text that cannot be stored (each was a 500 before):
+        (json.dumps([statement(), statement(verb={"id": VERB_DONE + "/\ud800"})]), "lone surrogate in an IRI"),
+        (json.dumps([statement(result={"response": "\udfff"})]), "lone surrogate in a string"),
+        (
+            json.dumps([statement(result={"extensions": {"https://x.example/e": 1}})]).replace(
+                "1}}", "[" * 5000 + "]" * 5000 + "}}"
+            ),
+            "nested 5,000 deep",
+        ),
+        ([statement(timestamp="9999-12-31T23:59:59-14:00")], "timestamp after year 9999 in UTC"),
+        ([statement(timestamp="0001-01-01T00:00:00+07:00")], "timestamp before year 1 in UTC"),
+        ([statement(actor={"account": {"homePage": "https://sso.example.go.id", "name": "a\u0000b"}})], "NUL"),
         ([statement(), {**statement(), "unknown": 1}], "unknown property"),
         ([], "empty batch"),
         ('{"actor": {"mbox": "mailto:a@b.c", "mbox": "mailto:d@e.f"}}', "duplicate key"),
@@ -438,3 +450,13 @@ def test_very_long_identifiers_are_stored_and_found(xapi: Xapi) -> None:
     assert ids_of(xapi.get("statements", {"activity": activity})) == [sid]
     assert ids_of(xapi.get("statements", {"agent": json.dumps(actor)})) == [sid]
     assert ids_of(xapi.get("statements", {"verb": verb[:-1] + "w"})) == []
+
+
+def test_surrogate_pairs_are_characters(xapi: Xapi) -> None:
+    # \ud83d\ude00 is one character (U+1F600) written as a UTF-16 pair: stored and returned as that character.
+    sent = statement(id=str(uuid.uuid4()), result={"response": "\U0001f600"})
+    body = json.dumps(sent)
+    assert "\\ud83d\\ude00" in body
+    assert xapi.post("statements", body).status_code == 200
+    got = xapi.get("statements", {"statementId": sent["id"]}).json()
+    assert got["result"]["response"] == "\U0001f600"

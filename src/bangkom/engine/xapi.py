@@ -190,6 +190,7 @@ def is_timestamp(value: object, *, require_timezone: bool = False) -> bool:
         return False
     groups = m.groups()[:7] if m.group(1) is not None else m.groups()[7:]
     zone = groups[6]
+    offset = dt.timedelta(0)
     if zone is None:
         if require_timezone:
             return False
@@ -197,10 +198,14 @@ def is_timestamp(value: object, *, require_timezone: bool = False) -> bool:
         hours, minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
         if hours > 23 or minutes > 59 or (zone[0] == "-" and hours == 0 and minutes == 0):
             return False
+        offset = dt.timedelta(hours=hours, minutes=minutes) * (1 if zone[0] == "+" else -1)
     year, month, day, hour, minute, second = (int(g) for g in groups[:6])
     try:
-        dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
-    except ValueError:
+        moment = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)  # the wall time, checked
+        if offset and not 1 < year < 9999:
+            # The moment must exist in UTC too (stored and compared there): 0001-01-01T00:00+07:00 does not.
+            moment -= offset
+    except (ValueError, OverflowError):
         return False
     return True
 
@@ -295,8 +300,9 @@ class _Validator:
                     self.iri(ifi["homePage"], f"{at}.homePage")
                 if "name" not in ifi:
                     self.err(f"{at}.name", "required")
-                else:
-                    self.string(ifi["name"], f"{at}.name")
+                elif self.string(ifi["name"], f"{at}.name") and "\x00" in ifi["name"]:
+                    # The name is part of the agent's identity, which is stored and indexed as text.
+                    self.err(f"{at}.name", "nul_character")
         return len(present)
 
     def agent(self, value: object, path: str, *, object_type_required: bool = False) -> None:
@@ -770,9 +776,12 @@ def validate_statement(
     `require_timezone` also refuses timestamps without a zone (stricter than the spec's SHOULD); `v2` also
     accepts what xAPI 2.0.0 adds (context agents and groups, statement version 2.0.x)."""
     validator = _Validator(require_timezone=require_timezone, v2=v2)
-    if not _surely_no_empty_values(obj):
-        validator.no_empty_values(obj, path)
-    validator.statement(obj, path)
+    try:
+        if not _surely_no_empty_values(obj):
+            validator.no_empty_values(obj, path)
+        validator.statement(obj, path)
+    except RecursionError:  # a value nested deeper than the walks go (only a Python caller can build one)
+        return [*validator.errors, Error(path, "too_deep")]
     return validator.errors
 
 
@@ -821,6 +830,8 @@ def parse_statements(text: str | bytes) -> tuple[object, list[Error]]:
         value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except (ValueError, TypeError) as exc:
         return None, [Error("$", "bad_json", str(exc))]
+    except RecursionError:
+        return None, [Error("$", "too_deep", "arrays and objects nested too deeply")]
     return value, errors
 
 

@@ -102,6 +102,15 @@ def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict
     return by_nip, by_email
 
 
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The statement's day where the instansi is (settings.TIME_ZONE); at the ends of the calendar (year 9999
+    in UTC but 10000 in Jakarta) the day as written."""
+    try:
+        return timezone.localdate(moment) if moment.tzinfo else moment.date()
+    except OverflowError:
+        return moment.date()
+
+
 RecordKey = tuple[int, str, dt.date]  # employee, title, start date: LearningRecord's unique key
 
 
@@ -134,7 +143,7 @@ def credit_statements(*, agency_id: int, rows: list[tuple[NewRow, dict[str, Any]
         employee_id = by_nip.get(nip or "") or by_email.get(mail or "")
         if employee_id is None:
             continue
-        day = timezone.localdate(row.timestamp) if row.timestamp.tzinfo else row.timestamp.date()
+        day = _local_day(row.timestamp)
         key = (employee_id, credit.title[:500], day)
         wanted.setdefault(key, (credit, row))
         credited.append((row, key))

@@ -163,6 +163,8 @@ def parse_scope(resource: Resource, method: str, params: Mapping[str, str], agen
         raise XapiError(400, f"Parameter '{resource.id_param}' is required for {method}.")
     # 'since' only narrows a list of ids; with an id it is checked and has no effect (2.3, 2.6, 2.7).
     since = _moment(params["since"], "since") if "since" in params else None
+    if "\x00" in doc_id:
+        raise XapiError(400, f"Parameter '{resource.id_param}' must not contain the character U+0000.")
     if len(doc_id.encode()) > MAX_ID_LENGTH:
         raise XapiError(400, f"Parameter '{resource.id_param}' is too long.")
     if len(activity_id.encode()) > MAX_ID_LENGTH:
@@ -228,6 +230,18 @@ def _json(content: bytes, what: str) -> Any:
         return json.loads(content.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise XapiError(400, f"The {what} is not valid JSON.") from exc
+    except RecursionError as exc:
+        raise XapiError(400, f"The {what} nests arrays or objects too deeply.") from exc
+
+
+def _json_bytes(value: dict[str, Any]) -> bytes:
+    """A merged document as UTF-8 JSON; with \\u escapes where a string holds a lone surrogate (a \\ud800
+    escape in a posted document decodes to one, and UTF-8 has none)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
@@ -342,7 +356,10 @@ def post(*, agency_id: int, scope: Scope, content_type: str, content: bytes, pre
             raise XapiError(400, "The stored document is not JSON, so the posted document cannot be merged into it.")
         merged = _json_object(bytes(existing.content), "stored document")
         merged.update(posted)
-        return JSON_TYPE, json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            return JSON_TYPE, _json_bytes(merged)
+        except RecursionError as exc:
+            raise XapiError(400, "The merged document nests arrays or objects too deeply.") from exc
 
     return _write(agency_id=agency_id, scope=scope, pre=pre, decide=decide)
 

@@ -93,7 +93,7 @@ class XapiRequest:
 
         value, errors = parse_statements(self.body)
         if errors:
-            raise XapiError(400, "; ".join(f"{e.path}: {e.detail}" for e in errors))
+            raise XapiError(400, "; ".join(f"{e.path}: {e.code} {e.detail}".strip() for e in errors))
         return value
 
 
@@ -290,8 +290,13 @@ def agent_param(xreq: XapiRequest, name: str = "agent", *, required: bool = True
         raise XapiError(400, f"Parameter '{name}' is not valid JSON.") from exc
     errors = validate_actor(value)
     if errors:
-        raise XapiError(400, f"Parameter '{name}': " + "; ".join(f"{e.path}: {e.detail}" for e in errors))
+        problems = "; ".join(f"{e.path}: {e.code} {e.detail}".strip() for e in errors)
+        raise XapiError(400, f"Parameter '{name}': {problems}")
     key = agent_key(value)
     if key is None:
         raise XapiError(400, f"Parameter '{name}' must identify an agent (mbox, mbox_sha1sum, openid or account).")
+    try:
+        key.encode()
+    except UnicodeEncodeError as exc:  # a \ud800 escape in the JSON: not a character, cannot be looked up
+        raise XapiError(400, f"Parameter '{name}' holds a lone UTF-16 surrogate.") from exc
     return key

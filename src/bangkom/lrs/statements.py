@@ -290,6 +290,7 @@ def _new_row(
     obj = statement["object"]
     context = statement.get("context") or {}
     verb = statement["verb"]["id"]
+    payload = _json(statement)  # first: what cannot be stored as text is refused before any key is made of it
     return NewRow(
         statement_id=statement["id"],
         timestamp=_timestamp(statement["timestamp"], stored),
@@ -297,7 +298,7 @@ def _new_row(
         registration=context.get("registration"),
         ref_target=obj.get("id") if obj.get("objectType") == "StatementRef" else None,
         is_voiding=verb == xapi.VOIDED_VERB,
-        payload=_json(statement),
+        payload=payload,
         attachment_hashes=" ".join(
             a["sha2"].lower() for a in statement.get("attachments", []) if a["sha2"].lower() in parts
         ),
@@ -431,11 +432,21 @@ def definition_hash(definition: Mapping[str, Any]) -> str:
 
 def _json(value: Any) -> str:
     """Compact JSON text (UTF-8 kept as is): orjson, ~5x faster than json.dumps on a statement; json.dumps
-    where orjson refuses (an integer beyond 64 bits, which JSON and xAPI extensions allow)."""
+    where orjson refuses (an integer beyond 64 bits, which JSON and xAPI extensions allow). What cannot be
+    stored as text is a 400: a lone UTF-16 surrogate (a `\\ud800` escape decodes to one, UTF-8 has none) or
+    arrays and objects nested deeper than Python's recursion allows."""
     try:
         return orjson.dumps(value).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        pass
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text.encode()
+    except UnicodeEncodeError as exc:
+        raise XapiError(400, "A string holds a lone UTF-16 surrogate (such as \\ud800): not a character.") from exc
+    except RecursionError as exc:
+        raise XapiError(400, "The statement nests arrays or objects too deeply to be stored.") from exc
+    return text
 
 
 def _insert_postgres(
