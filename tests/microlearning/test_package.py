@@ -107,6 +107,13 @@ def test_results_file_and_sync_merge_into_one_attempt(org: Org, module: Module) 
         (json.dumps({"format": "lain"}).encode(), "bukan berkas hasil"),
         (json.dumps({"format": "bangkom-modul-hasil", "events": []}).encode(), "NIP"),
         (json.dumps({"format": "bangkom-modul-hasil", "nip": "1", "events": {}}).encode(), "tidak sah"),
+        # What a database column cannot hold (each was a 500):
+        (b'{"format": "bangkom-modul-hasil", "nip": "1\\u0000", "events": []}', "bukan JSON"),
+        (b'{"format": "bangkom-modul-hasil", "nip": "1\\ud800", "events": []}', "bukan JSON"),
+        (
+            b'{"format": "bangkom-modul-hasil", "nip": "1", "events": [' + b"[" * 5000 + b"]" * 5000 + b"]}",
+            "bukan JSON",
+        ),
     ],
 )
 def test_bad_results_files(org: Org, module: Module, content: bytes, message: str) -> None:
@@ -159,3 +166,10 @@ def test_cli_package_and_results(org: Org, module: Module, tmp_path: Path) -> No
         call_command("module_results", str(tmp_path / "h.json"), "--user", "admin_b", stdout=out, stderr=out)
     with pytest.raises(CommandError):
         call_command("module_package", "999999", "--out", str(tmp_path / "x.zip"))
+
+
+def test_import_page_without_files_says_so(org: Org) -> None:
+    r = org.client("admin_a").post(reverse("module_results_import"), {})  # was a 500
+    assert r.status_code == 200
+    assert "berkas" in r.content.decode().lower()
+    assert r.context["form"].errors["files"]

@@ -52,6 +52,12 @@ def test_bad_input_is_shown_on_the_form(org: Org) -> None:
         reverse("module_question_create", args=[m.pk]), {"text": "Soal", "choices": "Satu", "correct": "1"}
     ).content.decode()
     assert "2 sampai 6 pilihan" in html
+    questions = m.questions.count()
+    for correct in ("²", "9" * 5000):  # digits that int() refuses or cannot hold (were a 500)
+        r = c.post(
+            reverse("module_question_create", args=[m.pk]), {"text": "Soal", "choices": "Satu\nDua", "correct": correct}
+        )
+        assert r.status_code == 200 and m.questions.count() == questions
     assert not Module.objects.exclude(pk=m.pk).exists()
 
 

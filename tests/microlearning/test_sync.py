@@ -96,12 +96,62 @@ def test_sync_rejects_with_message(org: Org, module: Module) -> None:
         json.dumps({"device_id": "x" * 65, "events": []}),
         json.dumps({"device_id": "hp", "events": {}}),
         json.dumps({"device_id": "hp"}),
+        # What a database column cannot hold (each was a 500, on PostgreSQL or on both):
+        '{"device_id": "hp", "events": [], "x": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"device_id": "hp", "events": [], "x": NaN}',
+        '{"device_id": "hp", "events": [], "x": 1e400}',
+        '{"device_id": "h\\u0000p", "events": []}',
+        '{"device_id": "h\\ud800p", "events": []}',
     ],
 )
 def test_sync_bad_body_is_400_and_writes_nothing(org: Org, module: Module, raw: str) -> None:
     r = post(org.client("staf1"), raw)
     assert r.status_code == 400 and r.json()["message"]
     assert not Attempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload_or_event",
+    [
+        {"payload": {"note": "a\u0000b"}},
+        {"payload": {"note": "a\ud800b"}},
+        {"payload": {"note": "x", "extra": [float("inf")]}},
+    ],
+)
+def test_sync_event_that_cannot_be_stored_is_400(org: Org, module: Module, payload_or_event: dict[str, Any]) -> None:
+    event = {**ev(module, "task", note="x"), **payload_or_event}
+    raw = json.dumps({"device_id": "hp", "events": [event]}, allow_nan=True)
+    assert post(org.client("staf1"), raw).status_code == 400
+    assert not Attempt.objects.exists() and not SyncEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"at": "2024-02-30T10:00:00+07:00"}, "ISO 8601"),  # well formed, not a day (was a 500)
+        ({"at": "2026-11-01T25:00:00+07:00"}, "ISO 8601"),
+        ({"at": "2026-11-01T10:00:00+24:00"}, "ISO 8601"),
+        ({"at": "0001-01-01T00:00:00+14:00"}, "tidak masuk akal"),  # before year 1 in UTC: locked the pegawai out
+        ({"at": "1999-12-31T23:59:59Z"}, "tidak masuk akal"),
+        ({"module_id": 2**63}, "module_id"),
+        ({"payload": {"page_id": "²"}}, "Halaman"),  # a digit int() refuses (was a 500)
+        ({"payload": {"page_id": "1" * 5000}}, "Halaman"),
+    ],
+)
+def test_sync_rejects_events_it_cannot_place(org: Org, module: Module, changes: dict[str, Any], message: str) -> None:
+    event = {**ev(module, "page", page_id=module.pages.first().pk), **changes}  # type: ignore[union-attr]
+    r = post(org.client("staf1"), {"device_id": "hp", "events": [event]})
+    assert r.status_code == 200
+    rejected = r.json()["rejected"]
+    assert len(rejected) == 1 and message in rejected[0]["message"], rejected
+    assert not SyncEvent.objects.exists()
+    assert org.client("staf1").get(DATA).status_code == 200
+
+
+def test_sync_sent_as_a_form_is_400(org: Org, module: Module) -> None:
+    # The CSRF check reads a form body before the view; the view then cannot read it raw (was a 500).
+    r = org.client("staf1").post(SYNC, {"device_id": "hp", "events": "[]"})
+    assert r.status_code == 400 and "application/json" in r.json()["message"]
 
 
 def test_sync_limit_500(org: Org, module: Module) -> None:

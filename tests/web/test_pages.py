@@ -357,3 +357,12 @@ def test_audit_page_in_english(org: Org) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/audit/"})
     html = client.get(reverse("audit_list")).content.decode()
     assert "Audit trail" in html and ">updated<" in html and ">created<" in html and "diubah" not in html
+
+
+@pytest.mark.parametrize("url", ["/pegawai/?q=a%00b", "/modul/?q=%00", "/pegawai/?page=1&q=x%00"])
+def test_a_query_string_with_nul_is_a_400(org: Org, url: str) -> None:
+    # PostgreSQL text cannot hold NUL: a search for one was a 500 (web.middleware.NulCharacterMiddleware).
+    response = org.client("admin_a").get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert org.client("admin_a").get(url.replace("%00", "")).status_code == 200

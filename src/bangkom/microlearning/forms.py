@@ -85,7 +85,7 @@ class QuestionForm(forms.Form):
 
     def correct_index(self) -> Any:
         raw = (self.cleaned_data.get("correct") or "").strip()
-        return int(raw) - 1 if raw.isdigit() else raw
+        return int(raw) - 1 if raw.isdecimal() and len(raw) <= 9 else raw  # "²" is a digit int() refuses
 
 
 class ReturnForm(forms.Form):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from bangkom.accounts.roles import roles_for
 from bangkom.audit.services import record as audit
 from bangkom.microlearning.models import Module
-from bangkom.microlearning.services import MAX_EVENTS, OutOfScope, RecordInvalid, apply_events
+from bangkom.microlearning.services import MAX_EVENTS, OutOfScope, RecordInvalid, apply_events, read_device_json
 from bangkom.org.models import Employee
 
 PACKAGE_FORMAT = "bangkom-modul"
@@ -106,9 +106,12 @@ class FileReport:
 def _read(file: UploadedFile) -> dict[str, Any] | str:
     if (file.size or 0) > RESULTS_MAX_BYTES:
         return _("Berkas terlalu besar (paling besar 2 MB).")
+    data = file.read(RESULTS_MAX_BYTES + 1)  # a size that lied (a pipe, /dev/zero) stops here too
+    if len(data) > RESULTS_MAX_BYTES:
+        return _("Berkas terlalu besar (paling besar 2 MB).")
     try:
-        body = json.loads(file.read())
-    except (ValueError, UnicodeDecodeError):
+        body = read_device_json(data)
+    except ValueError:
         return _("Berkas bukan JSON yang sah.")
     if not isinstance(body, dict) or body.get("format") != RESULTS_FORMAT:
         return _("Berkas ini bukan berkas hasil paket modul bangkom.")

@@ -16,6 +16,8 @@ scope raises OutOfScope (callers answer 404).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +60,10 @@ JP_MAX = Decimal("100")
 IMAGE_MAX_BYTES = 512 * 1024  # kept small: modules are read on phones and copied onto flash disks
 MAX_EVENTS = 500
 DEVICE_MAX = 64
+JSON_DEPTH_MAX = 32  # a sync body or a results file is 4 levels deep; the rest is room for payloads
+MODULE_ID_MAX = 2**63 - 1
+# Events older than this are a device clock gone wrong (or a crafted file), not learning done.
+EARLIEST_EVENT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 LOCKED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.CONFIRMED)
 
 
@@ -359,6 +365,43 @@ class ApplyResult:
     attempts: dict[int, Attempt] = field(default_factory=dict)  # module id -> resulting attempt
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def read_device_json(data: bytes) -> Any:
+    """JSON written by a device (the offline app's sync, a results file) that can be stored as it is: RFC 8259
+    (no NaN or Infinity), finite numbers, text without NUL or lone UTF-16 surrogates (neither fits a database
+    text or jsonb column), nested at most JSON_DEPTH_MAX deep. ValueError when it is not."""
+    try:
+        value = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+    if not _storable(value, 0):
+        raise ValueError("not storable")
+    return value
+
+
+def _storable(value: Any, depth: int) -> bool:
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)  # 1e400 reads as infinity
+    if depth >= JSON_DEPTH_MAX:
+        return not isinstance(value, dict | list)
+    if isinstance(value, dict):
+        return all(_storable(k, depth + 1) and _storable(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(v, depth + 1) for v in value)
+    return True
+
+
 @dataclass(frozen=True)
 class _Event:
     id: uuid.UUID
@@ -378,7 +421,7 @@ def _parse_event(raw: Any, seq: int, now: dt.datetime) -> _Event | str:
     except ValueError:
         return _("ID peristiwa harus UUID.")
     module_id = raw.get("module_id")
-    if isinstance(module_id, bool) or not isinstance(module_id, int):
+    if isinstance(module_id, bool) or not isinstance(module_id, int) or not 0 < module_id <= MODULE_ID_MAX:
         return _("module_id harus bilangan bulat.")
     kind = raw.get("kind")
     if kind not in EventKind.values:
@@ -386,11 +429,18 @@ def _parse_event(raw: Any, seq: int, now: dt.datetime) -> _Event | str:
     payload = raw.get("payload", {})
     if not isinstance(payload, Mapping):
         return _("payload harus berupa objek JSON.")
-    at = parse_datetime(str(raw.get("at", ""))) if isinstance(raw.get("at"), str) else None
+    try:
+        at = parse_datetime(raw["at"]) if isinstance(raw.get("at"), str) else None
+    except ValueError:  # well formed but not a moment: 2024-02-30, hour 25, offset +24:00
+        at = None
     if at is None:
         return _("Waktu peristiwa (at) harus berformat ISO 8601.")
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt.UTC)
+    try:
+        at = timezone.make_aware(at, dt.UTC) if timezone.is_naive(at) else at.astimezone(dt.UTC)
+    except OverflowError:
+        at = EARLIEST_EVENT - dt.timedelta(days=1)
+    if at < EARLIEST_EVENT:
+        return _("Waktu peristiwa (at) tidak masuk akal: periksa jam perangkat.")
     # A device clock ahead of the server cannot put work in the future.
     return _Event(eid, module_id, str(kind), dict(payload), min(at, now), seq)
 
@@ -400,7 +450,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 18:  # not "²", not 5,000 digits
         return int(value.strip())
     return None
 

@@ -6,7 +6,6 @@ header the app sends. Thin: reads through selectors, every write through service
 
 from __future__ import annotations
 
-import json
 import mimetypes
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bangkom.microlearning.models import Attempt, AttemptStatus, Module, ModulePage
 from bangkom.microlearning.selectors import jp_figures, me_of, modules_for_pegawai, page_image_get
-from bangkom.microlearning.services import MAX_EVENTS, RecordInvalid, apply_events
+from bangkom.microlearning.services import MAX_EVENTS, RecordInvalid, apply_events, read_device_json
 from bangkom.org.models import Employee
 
 
@@ -121,11 +120,14 @@ def sync_view(request: HttpRequest) -> JsonResponse:
     me = _pegawai(request)
     if isinstance(me, JsonResponse):
         return me
+    if request.content_type != "application/json":
+        # (A form-encoded body would also have been read already by the CSRF check, and is not what the app sends.)
+        return _message(400, _("Kirim peristiwa sebagai application/json."))
     try:
-        body = json.loads(request.body or b"")
+        body = read_device_json(request.body or b"")
     except RequestDataTooBig:
         return _message(413, _("Kiriman terlalu besar."))
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         return _message(400, _("Isi kiriman bukan JSON yang sah."))
     if not isinstance(body, dict):
         return _message(400, _("Isi kiriman harus objek JSON dengan device_id dan events."))

@@ -300,10 +300,11 @@ def package_view(request: HttpRequest, pk: int) -> HttpResponse:
 def results_import_view(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     reports = []
-    form = forms.ResultsForm(request.POST or None, request.FILES or None)
+    form = forms.ResultsForm(request.POST, request.FILES) if request.method == "POST" else forms.ResultsForm()
     if request.method == "POST":
         files = request.FILES.getlist("files")
-        if not files:
+        form.is_valid()  # bound also when empty (an unbound form cannot take add_error)
+        if not files and "files" not in form.errors:
             form.add_error("files", _("Pilih paling sedikit satu berkas hasil."))
         for f in files[:50]:
             try:

@@ -36,9 +36,11 @@ class Command(BaseCommand):
         for name in options["files"]:
             path = Path(name)
             try:
-                if path.stat().st_size > RESULTS_MAX_BYTES:
+                with path.open("rb") as handle:
+                    data = handle.read(RESULTS_MAX_BYTES + 1)  # also when the size is not known (a pipe, /dev/zero)
+                if path.stat().st_size > RESULTS_MAX_BYTES or len(data) > RESULTS_MAX_BYTES:
                     raise OSError(_("berkas terlalu besar"))
-                upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/json")
+                upload = SimpleUploadedFile(path.name, data, content_type="application/json")
             except OSError as exc:
                 refused += 1
                 self.stderr.write(_("%(name)s: tidak dapat dibaca: %(reason)s") % {"name": name, "reason": exc})
