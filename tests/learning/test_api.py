@@ -499,3 +499,34 @@ def test_openapi_schema_documents_the_record_routes_and_bearer_auth(db: Any) -> 
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
     assert "unggah" in schema["info"]["description"]  # evidence is uploaded through the pages for now
+
+
+# --- input that a database cannot hold (each was a 500 on PostgreSQL) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('"title": "a\\u0000b"', "title"),
+        ('"provider": "\\ud800"', "provider"),
+        ('"certificate_no": "x\\u0000"', "certificate_no"),
+        ('"jp": NaN', "jp"),
+        ('"jp": 1e400', "jp"),
+    ],
+)
+def test_text_or_numbers_a_database_cannot_hold_are_422_and_save_nothing(
+    org: Org, api: Any, raw: str, field: str
+) -> None:
+    payload = json.dumps(body(org.staf1, **{field: ...}))
+    text = payload[:-1] + ", " + raw + "}"
+    response = api("admin_a").post(URL, data=text, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"] == [{"field": field, "message": response.json()["detail"][0]["message"]}]
+    assert "NUL" in response.json()["detail"][0]["message"]
+    assert not LearningRecord.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["?page=9223372036854775808", "?year=0", "?year=99999999999", "?year=10000"])
+def test_list_parameters_out_of_range_are_422(org: Org, api: Any, query: str) -> None:
+    response = api("admin_a").get(URL + query)
+    assert response.status_code == 422, response.content

@@ -383,6 +383,28 @@ def test_invalid_proposals_write_nothing(plan: Plan, payload: dict[str, Any], ex
     assert not Need.objects.exists() and not AuditEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        # Each was a 500: a digit int() refuses, an id beyond 64 bits, text a database cannot hold.
+        ({"competency": "²", "target_level": 3}, "competency"),
+        ({"competency": "9" * 5000, "target_level": 3}, "competency"),
+        ({"competency": 2**70, "target_level": 3}, "competency"),
+        ({"competency": "M\u0000", "target_level": 3}, "competency"),
+        ({"competency": "M.4", "target_level": 3, "note": "\ud800"}, "note"),
+    ],
+)
+def test_proposals_with_odd_input_are_422_and_write_nothing(plan: Plan, payload: dict[str, Any], field: str) -> None:
+    response = post(plan.org.client("staf1"), needs_url(plan), payload)
+    assert response.status_code == 422 and fields(response) == {field}
+    assert not Need.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_page_beyond_any_list_is_422(plan: Plan) -> None:
+    response = plan.org.client("admin_a").get("/api/v1/akpk?page=9223372036854775808")  # was bigint out of range
+    assert response.status_code == 422 and fields(response) == {"page"}
+
+
 def test_refusal_messages_are_indonesian(plan: Plan) -> None:
     response = post(plan.org.client("staf1"), needs_url(plan), {"competency": "M.4", "target_level": 9})
     assert response.json() == {"detail": [{"field": "target_level", "message": "Level sasaran harus antara 1 dan 5."}]}

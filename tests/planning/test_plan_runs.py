@@ -78,6 +78,9 @@ def start(plan: Plan, user: str = "admin_a", in_process: bool = False, **kw: Any
         ("abc", None),
         ("-5", None),
         ("", None),
+        ("1" * 5000, None),  # beyond what int() reads from text (was a 500)
+        ("²", None),
+        ("9" * 19, None),  # beyond 64 bits
     ],
 )
 def test_parse_rupiah(text: Any, expected: int | None) -> None:

@@ -15,11 +15,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from bangkom.accounts.api_auth import token_auth
 from bangkom.competency.api import router as competency_router
+from bangkom.engine.jsontext import unstorable_path
 from bangkom.jobs.api import router as jobs_router
 from bangkom.learning.api import router as learning_router
 from bangkom.org.api import router as org_router
@@ -40,12 +42,34 @@ dan tidak ada yang tersimpan.
 Bukti kegiatan (berkas sertifikat) belum dapat diunggah lewat API; unggah lewat halaman catatan pembelajaran.
 """
 
+
+class UnstorableBody(ValueError):
+    """A JSON body with what no database column holds (engine.jsontext): the path of the first such value."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+
+class StorableJsonParser(Parser):
+    """JSON bodies as ninja reads them, refused when a string holds NUL or a lone surrogate, a number is NaN or
+    infinite, or the nesting is deeper than any schema here (each reached the database as a 500 before)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        where = unstorable_path(data)
+        if where is not None:
+            raise UnstorableBody(where)
+        return data
+
+
 api = NinjaAPI(
     title="bangkom API",
     version="1",
     description=DESCRIPTION.strip(),
     urls_namespace="api",
     auth=[token_auth, django_auth],
+    parser=StorableJsonParser(),
 )
 api.add_router("/", org_router)
 api.add_router("/", jobs_router)
@@ -123,6 +147,21 @@ def _message(error: dict[str, Any], field: str | None) -> str:
     if kind in ("uuid_parsing", "uuid_type"):
         return _("Bukan UUID yang sah.")
     return _("Nilai tidak valid.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's answer to an HttpError ({"detail": message}), except for a body refused by StorableJsonParser
+    (ninja wraps whatever the parser raises into a 400 "Cannot parse request body"): a 422 naming the field."""
+    cause = exc.__cause__
+    if isinstance(cause, UnstorableBody):
+        field = cause.where.removeprefix("$").lstrip(".") or None
+        message = _(
+            "Tidak dapat disimpan: teks berisi karakter NUL atau surrogate tunggal, angka tak hingga/NaN, "
+            "atau susunan terlalu dalam."
+        )
+        return api.create_response(request, {"detail": [{"field": field, "message": message}]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -15,10 +15,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bangkom.config.pagination import PageNumberPagination
 from bangkom.engine.hours import format_jp
 from bangkom.learning.models import LearningRecord
 from bangkom.learning.selectors import record_get, records_visible_to
@@ -169,7 +170,7 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Status[Any]:
 @router.get("/records", response=list[RecordOut], summary="Daftar catatan pembelajaran")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def record_list(
-    request: HttpRequest, nip: str = "", status: str = "", year: int | None = None
+    request: HttpRequest, nip: str = "", status: str = "", year: int | None = Query(None, ge=1, le=9999)
 ) -> QuerySet[LearningRecord]:
     """Catatan yang boleh dilihat pemanggil, terbaru (tanggal selesai) lebih dulu; saring menurut NIP, status
     (planned, submitted, verified, rejected) dan tahun tanggal selesai."""

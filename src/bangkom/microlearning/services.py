@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from bangkom.accounts.roles import roles_for
 from bangkom.audit.services import record as audit
 from bangkom.audit.services import record_change, snapshot
 from bangkom.competency.models import Competency
+from bangkom.engine.jsontext import unstorable_path
 from bangkom.learning.models import DevelopmentForm, LearningRecord, RecordStatus
 from bangkom.learning.services import OutOfScope, RecordInvalid
 from bangkom.microlearning.models import (
@@ -60,7 +60,6 @@ JP_MAX = Decimal("100")
 IMAGE_MAX_BYTES = 512 * 1024  # kept small: modules are read on phones and copied onto flash disks
 MAX_EVENTS = 500
 DEVICE_MAX = 64
-JSON_DEPTH_MAX = 32  # a sync body or a results file is 4 levels deep; the rest is room for payloads
 MODULE_ID_MAX = 2**63 - 1
 # Events older than this are a device clock gone wrong (or a crafted file), not learning done.
 EARLIEST_EVENT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -371,35 +370,16 @@ def _refuse_constant(name: str) -> Any:
 
 def read_device_json(data: bytes) -> Any:
     """JSON written by a device (the offline app's sync, a results file) that can be stored as it is: RFC 8259
-    (no NaN or Infinity), finite numbers, text without NUL or lone UTF-16 surrogates (neither fits a database
-    text or jsonb column), nested at most JSON_DEPTH_MAX deep. ValueError when it is not."""
+    (no NaN or Infinity) and engine.jsontext's rule (no NUL, no lone surrogate, finite numbers, bounded depth).
+    ValueError when it is not."""
     try:
         value = json.loads(data, parse_constant=_refuse_constant)
     except RecursionError as exc:
         raise ValueError("nested too deeply") from exc
-    if not _storable(value, 0):
-        raise ValueError("not storable")
+    where = unstorable_path(value)
+    if where is not None:
+        raise ValueError(f"cannot be stored: {where}")
     return value
-
-
-def _storable(value: Any, depth: int) -> bool:
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, float):
-        return math.isfinite(value)  # 1e400 reads as infinity
-    if depth >= JSON_DEPTH_MAX:
-        return not isinstance(value, dict | list)
-    if isinstance(value, dict):
-        return all(_storable(k, depth + 1) and _storable(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_storable(v, depth + 1) for v in value)
-    return True
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bangkom.accounts.roles import roles_for
 from bangkom.competency.selectors import employee_competency_profile, position_skj
+from bangkom.config.pagination import PageNumberPagination
 from bangkom.org.models import Employee, Position
 from bangkom.org.selectors import employee_get, employee_list, position_list
 

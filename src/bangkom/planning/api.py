@@ -18,10 +18,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BeforeValidator, StringConstraints
 
 from bangkom.accounts.roles import roles_for
+from bangkom.config.pagination import PageNumberPagination
 from bangkom.engine.hours import format_jp
 from bangkom.learning.api import ErrorsOut, MessageOut, field_errors
 from bangkom.org.models import Agency

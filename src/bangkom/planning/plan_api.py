@@ -14,8 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bangkom.config.pagination import PageNumberPagination
 from bangkom.learning.api import ErrorsOut, MessageOut, field_errors
 from bangkom.learning.models import LearningRecord, RecordStatus
 from bangkom.org.selectors import employees_visible_to

@@ -89,7 +89,7 @@ def parse_rupiah(value: Any) -> int | None:
         text = text.replace(".", "")
     elif re.fullmatch(r"\d{1,3}(,\d{3})+", text):
         text = text.replace(",", "")
-    return int(text) if re.fullmatch(r"\d+", text) else None
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None  # ASCII digits, within 64 bits
 
 
 def _number(value: Any) -> float | None:

@@ -35,6 +35,7 @@ AKPK into "in review"; an approved AKPK is frozen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -427,8 +428,9 @@ def _find_competency(value: Competency | int | str, agency_id: int | None) -> Co
         visible = Competency.objects.filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
     if isinstance(value, Competency):
         return visible.filter(pk=value.pk).first()
-    if isinstance(value, int) or str(value).isdigit():
-        return visible.filter(pk=int(value)).first()
+    if isinstance(value, int) or re.fullmatch(r"[0-9]{1,18}", str(value)):  # not "²" or 5,000 digits
+        pk = int(value)
+        return visible.filter(pk=pk).first() if 0 < pk < 2**63 else None
     return visible.filter(code=str(value).strip()).first()
 
 
