@@ -108,6 +108,14 @@ def test_not_utf8_is_refused_at_line_1(tmp_path: Path, db) -> None:
     assert [(f, line) for f, line, _ in result.errors] == [("agencies.csv", 1)]
 
 
+def test_nul_character_refuses_the_file_at_its_line(tmp_path: Path, db) -> None:
+    # No PostgreSQL text column holds NUL: the import crashed with a traceback instead of reporting a line.
+    write(tmp_path, "agencies.csv", "code,name,kind\nK1,Satu,kota\nK2,Du\x00a,kota\n")
+    result = run_import(tmp_path)
+    assert [(f, line) for f, line, _ in result.errors] == [("agencies.csv", 3)]
+    assert "NUL" in result.error_lines()[0]
+
+
 def test_learning_records_dates_booleans_and_decimal_comma(org, tmp_path: Path) -> None:
     nip = org.staf1.nip
     write(

@@ -32,6 +32,10 @@ def not_utf8() -> str:
     return _("berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8")
 
 
+def nul_character() -> str:
+    return _("berkas berisi karakter NUL (berkas rusak atau bukan CSV); simpan ulang sebagai CSV UTF-8")
+
+
 def unreadable_xlsx(reason: str) -> str:
     return _("berkas XLSX tidak dapat dibaca: %(reason)s") % {"reason": reason}
 

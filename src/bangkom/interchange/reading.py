@@ -63,6 +63,9 @@ def read_csv(path: Path) -> Table:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableError(msg.not_utf8()) from exc
+    nul = text.find("\x00")
+    if nul >= 0:  # no database text column holds it; a CSV with one is broken (or a binary file renamed)
+        raise TableError(msg.nul_character(), line=text.count("\n", 0, nul) + 1)
     first_nl = text.find("\n")
     first = text if first_nl < 0 else text[:first_nl]
     if not first.strip():
