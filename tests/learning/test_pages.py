@@ -262,3 +262,16 @@ def test_atasan_sees_the_whole_chain_with_jp_and_downloads_it(org: Any, django_a
     assert "Kasubag A" in kepala_rows and "Staf Satu" in kepala_rows  # indirect subordinates too
     assert org.client("staf1").get(reverse("jp_team")).status_code == 403
     assert org.client("admin_a").get(reverse("jp_team")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_rules_post_with_a_tampered_management_form_is_not_a_500(org: Any) -> None:
+    page = org.client("admin_a").get(reverse("jp_rules"))
+    forms = page.context["formset"].forms
+    data: dict[str, str] = {"form-TOTAL_FORMS": str(len(forms)), "form-INITIAL_FORMS": "0"}
+    for i, f in enumerate(forms):
+        for k, v in f.initial.items():
+            data[f"form-{i}-{k}"] = "" if v is None else str(v)
+    resp = org.client("admin_a").post(f"{reverse('jp_rules')}?instansi={org.agency_a.pk}", data)
+    assert resp.status_code in (200, 302)  # was a KeyError: unchanged "extra" rows have no cleaned_data
+    assert not AgencyJpRule.objects.filter(agency=org.agency_a).exists()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from bangkom.competency.models import Competency
 from bangkom.engine.talent import BOX_ACTIONS, BOX_GRID, KINERJA, POTENSI, PREDICATES, READINESS
+from bangkom.engine.textnum import plain_int
 from bangkom.evaluation.talent import TalentData, load_succession, load_talent, rating_years
 from bangkom.org.models import Agency, Employee, Position
 from bangkom.org.selectors import employees_visible_to
@@ -105,9 +106,10 @@ def admin_scope(
     years = years_of(agency)
     raw = request.GET.get("tahun", "")
     if raw:
-        if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year + 1:
+        asked = plain_int(raw)
+        if asked is None or not FIRST_YEAR <= asked <= timezone.localdate().year + 1:
             raise Http404
-        year = int(raw)
+        year = asked
     else:
         year = years[0] if years else timezone.localdate().year
     if year not in years:

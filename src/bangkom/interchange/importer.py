@@ -22,6 +22,7 @@ from django.db import transaction
 from bangkom.audit.services import record
 from bangkom.competency.models import Assessment, AssessmentMethod, Competency, CompetencyType, Requirement
 from bangkom.engine.nip import NipError, check_nip_for_employment, parse_nip
+from bangkom.engine.textnum import plain_int
 from bangkom.evaluation.models import PerformanceRating, Rating
 from bangkom.interchange import messages as msg
 from bangkom.interchange.reading import Table, TableError, parse_bool, parse_date, parse_decimal, read_table
@@ -775,8 +776,9 @@ class Importer:
             ok = self._required(line, [("nip", nip), ("year", ys), ("hasil_kerja", h), ("perilaku_kerja", p)])
             year = None
             if ys:
-                if len(ys) == 4 and ys.isdigit() and YEAR_MIN <= int(ys) <= high:
-                    year = int(ys)
+                asked = plain_int(ys)
+                if asked is not None and YEAR_MIN <= asked <= high:
+                    year = asked
                 else:
                     self.err(line, msg.year_invalid(ys, YEAR_MIN, high))
                     ok = False

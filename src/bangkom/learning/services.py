@@ -24,6 +24,7 @@ from bangkom.accounts.roles import roles_for
 from bangkom.audit.services import record as audit
 from bangkom.audit.services import record_change, snapshot
 from bangkom.engine.hours import JP_UNITS, Credit, CreditError, credit_jp, format_jp
+from bangkom.engine.textnum import plain_int
 from bangkom.learning.evidence import EvidenceRefused, check_evidence, max_bytes
 from bangkom.learning.models import AgencyJpRule, DevelopmentForm, JpUnit, LearningRecord, RecordStatus
 from bangkom.learning.selectors import can_verify, duplicates_of, form_rule_for
@@ -86,7 +87,8 @@ def _resolve_form(value: DevelopmentForm | int | None, errors: dict[str, list[st
         return None
     if isinstance(value, DevelopmentForm):
         return value
-    form = DevelopmentForm.objects.filter(pk=value).first() if str(value).isdigit() else None
+    form_pk = plain_int(value)
+    form = DevelopmentForm.objects.filter(pk=form_pk).first() if form_pk is not None else None
     if form is None:
         _add(
             errors, "form", _("Bentuk pengembangan %(form)s tidak dikenal (jenis diklat SIASN 1-25).") % {"form": value}

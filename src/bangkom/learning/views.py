@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
 from bangkom.engine.hours import MIX_CATEGORIES, format_jp, mix_shares
+from bangkom.engine.textnum import plain_int
 from bangkom.learning.compliance import agency_compliance
 from bangkom.learning.forms import RecordForm, RejectForm, RuleFormSet
 from bangkom.learning.ledger import JpSummary, load_year_ledger, summary_at, year_summary
@@ -53,7 +54,7 @@ MIX_COLOURS = {"70": "#2f6f4f", "20": "#3b6ea8", "10": "#c58a1a"}
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("tahun", "")
-    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    year = plain_int(raw) or timezone.localdate().year
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
@@ -359,7 +360,7 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     unit_raw = request.GET.get("unit", "")
     result = agency_compliance(
-        agency, year, timezone.localdate(), search=q, unit_id=int(unit_raw) if unit_raw.isdigit() else None
+        agency, year, timezone.localdate(), search=q, unit_id=plain_int(unit_raw)
     )
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
@@ -476,6 +477,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
                     max_jp_per_day=f.cleaned_data.get("max_jp_per_day"),
                 )
                 for f in formset.forms
+                if f.cleaned_data  # an unchanged row the formset counts as extra (a tampered INITIAL_FORMS) is skipped
             ]
             try:
                 changed = jp_rules_save(actor=request.user, agency=agency, rows=rule_rows)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangkom.engine.textnum import plain_int
 from bangkom.lrs import selectors
 from bangkom.lrs.forms import ClientForm, CreditForm
 from bangkom.lrs.models import ActivityCredit, Client
@@ -63,8 +64,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(credits, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(c, counts.get(c.activity_id, 0)) for c in page.object_list]
     edit = None
-    if request.GET.get("ubah", "").isdigit():
-        edit = ActivityCredit.objects.filter(agency=agency, pk=int(request.GET["ubah"])).first()
+    if (chosen := plain_int(request.GET.get("ubah"))) is not None:
+        edit = ActivityCredit.objects.filter(agency=agency, pk=chosen).first()
     initial = (
         {
             "activity_id": edit.activity_id,

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bangkom.engine.textnum import plain_int
 from bangkom.jobs.models import Job
 from bangkom.jobs.registry import JobFailed, ProgressFn, job_function
 from bangkom.mentoring.models import Programme
@@ -23,7 +24,7 @@ def mentoring_match_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     lang = params.get("lang") or "id"
     with translation.override(lang if lang in ("id", "en") else "id"):
         raw = str(params.get("programme_id") or "")
-        programme = Programme.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        programme = Programme.objects.filter(pk=plain_int(raw) or 0).first()
         if programme is None:
             raise JobFailed(_("Program tidak ditemukan."))
         progress(10, _("Menyusun usulan pasangan"))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
+from bangkom.engine.textnum import plain_int
 from bangkom.mentoring import forms
 from bangkom.mentoring.models import (
     Pairing,
@@ -180,7 +181,7 @@ def _programme_form(request: HttpRequest, programme: Programme | None, agencies:
         agency = programme.agency if programme else None
         if agency is None:
             raw = request.POST.get("agency", "")
-            agency = agencies.filter(pk=int(raw) if raw.isdigit() else 0).first() if raw else agencies.first()
+            agency = agencies.filter(pk=plain_int(raw) or 0).first() if raw else agencies.first()
         if agency is None:
             errors = {"agency": [_("Pilih instansi.")]}
         else:
@@ -476,7 +477,7 @@ def pairing_edit_view(request: HttpRequest, pk: int, mentee_pk: int) -> HttpResp
     if request.method == "POST":
         raw = request.POST.get("mentor", "")
         mentor = Employee.objects.filter(
-            pk=int(raw) if raw.isdigit() else 0,
+            pk=plain_int(raw) or 0,
             programme_roles__programme=programme,
             programme_roles__role=Role.MENTOR,
         ).first()

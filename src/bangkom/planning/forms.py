@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bangkom.engine.textnum import plain_int
 from bangkom.learning.forms import DATE_WIDGET, FormChoiceField
 from bangkom.learning.models import DevelopmentForm
 from bangkom.org.models import PositionKind
@@ -187,7 +188,7 @@ def competency_rows(formset: Any) -> list[tuple[str, int]]:
     """(competency id, level increase) of the filled rows; blank rows are skipped. An increase that is not a
     number becomes 0, which the service refuses with its own message."""
     return [
-        (f.cleaned_data["competency"], int(inc) if (inc := f.cleaned_data["level_increase"]).isdigit() else 0)
+        (f.cleaned_data["competency"], plain_int(f.cleaned_data["level_increase"]) or 0)
         for f in formset.forms
         if f.cleaned_data.get("competency")
     ]

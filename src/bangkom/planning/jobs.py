@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bangkom.engine.textnum import plain_int
 from bangkom.jobs.models import Job
 from bangkom.jobs.registry import JobFailed, ProgressFn, job_function
 from bangkom.planning.models import Akpk
@@ -23,7 +24,7 @@ def akpk_gather_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     lang = params.get("lang") or "id"
     with translation.override(lang if lang in ("id", "en") else "id"):
         akpk_id = str(params.get("akpk_id") or "")
-        akpk = Akpk.objects.filter(pk=int(akpk_id)).first() if akpk_id.isdigit() else None
+        akpk = Akpk.objects.filter(pk=plain_int(akpk_id) or 0).first()
         if akpk is None:
             raise JobFailed(_("AKPK tidak ditemukan."))
         raw = params.get("next_positions") or {}
@@ -55,7 +56,7 @@ def plan_run_job(job: Job, progress: ProgressFn) -> dict[str, Any]:
     with translation.override(lang if lang in ("id", "en") else "id"):
         run_id = str(params.get("run_id") or "")
         run = (
-            PlanRun.objects.select_related("akpk__agency").filter(pk=int(run_id)).first() if run_id.isdigit() else None
+            PlanRun.objects.select_related("akpk__agency").filter(pk=plain_int(run_id) or 0).first()
         )
         if run is None:
             raise JobFailed(_("Rencana tidak ditemukan."))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from bangkom.accounts.roles import roles_for
 from bangkom.competency.models import Competency
 from bangkom.engine import planner
+from bangkom.engine.textnum import plain_int
 from bangkom.learning.models import LearningRecord
 from bangkom.planning.models import PlanGapKind, PlanItem, PlanItemStatus, PlanRun
 from bangkom.planning.plan_selectors import (
@@ -296,7 +297,7 @@ def idp_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("record", "")
     record = None
     if raw:
-        record = LearningRecord.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        record = LearningRecord.objects.filter(pk=plain_int(raw) or 0).first()
         if record is None:
             messages.error(request, _("Catatan pembelajaran tidak ditemukan."))
             return redirect("idp")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
+from bangkom.engine.textnum import plain_int
 from bangkom.org.selectors import agencies_visible_to, employee_scope_q
 from bangkom.planning.models import Akpk, Need, NeedStatus, Offering
 
@@ -206,8 +207,8 @@ def offering_search(
         qs = qs.filter(provider__icontains=provider.strip())
     if owner == "nasional":
         qs = qs.filter(agency__isnull=True)
-    elif owner.isdigit():
-        qs = qs.filter(agency_id=int(owner))
+    elif (owner_id := plain_int(owner)) is not None:
+        qs = qs.filter(agency_id=owner_id)
     term = search.strip()
     if term:
         qs = qs.filter(

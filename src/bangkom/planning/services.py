@@ -55,6 +55,7 @@ from bangkom.competency.models import Competency, Requirement
 from bangkom.competency.selectors import latest_levels
 from bangkom.engine.gaps import line_gaps
 from bangkom.engine.talent import ACTION_MASK, ACTIONS
+from bangkom.engine.textnum import plain_int
 from bangkom.evaluation.models import PerformanceRating, Rating
 from bangkom.evaluation.talent import load_talent
 from bangkom.learning.models import DevelopmentForm
@@ -643,7 +644,8 @@ def _offering_errors(data: OfferingData) -> tuple[dict[str, list[str]], dict[str
     if form is None or form == "":
         _add(errors, "form", _("Bentuk pengembangan wajib diisi."))
     elif not isinstance(form, DevelopmentForm):
-        form = DevelopmentForm.objects.filter(pk=int(form)).first() if str(form).isdigit() else None
+        form_pk = plain_int(form)
+        form = DevelopmentForm.objects.filter(pk=form_pk).first() if form_pk is not None else None
         if form is None:
             _add(
                 errors,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
+from bangkom.engine.textnum import plain_int
 from bangkom.org.models import Agency
 from bangkom.planning.models import Akpk, NeedSource, NeedStatus
 from bangkom.planning.selectors import need_aggregates, need_counts
@@ -76,7 +77,7 @@ def akpk_create_view(request: HttpRequest) -> HttpResponse:
     if agency is None:
         raise Http404
     try:
-        akpk = akpk_create(actor=request.user, agency=agency, year=int(raw_year) if raw_year.isdigit() else 0)
+        akpk = akpk_create(actor=request.user, agency=agency, year=plain_int(raw_year) or 0)
     except RecordInvalid as exc:
         for m in exc.messages:
             messages.error(request, m)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bangkom.accounts.roles import roles_for
+from bangkom.engine.textnum import plain_int
 from bangkom.learning.models import DevelopmentForm
 from bangkom.org.models import Agency, PositionKind
 from bangkom.org.selectors import agencies_visible_to
@@ -72,7 +73,7 @@ def _jp(value: Any) -> str:
 def offering_list_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     raw_form = request.GET.get("bentuk", "")
-    form_id = int(raw_form) if raw_form.isdigit() else None
+    form_id = plain_int(raw_form)
     modality = request.GET.get("moda", "")
     modality = modality if modality in Modality.values else ""
     provider = request.GET.get("penyelenggara", "").strip()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangkom.accounts.roles import roles_for
+from bangkom.engine.textnum import plain_int
 from bangkom.planning.document import akpk_document, akpk_pdf, akpk_xlsx
 from bangkom.planning.forms import NeedProposeForm, NeedReviewForm, apply_errors
 from bangkom.planning.models import Akpk, AkpkStatus, NeedSource, NeedStatus
@@ -100,7 +101,7 @@ def need_list_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in NeedStatus.values else ""
     raw_unit = request.GET.get("unit", "")
-    unit_id = int(raw_unit) if raw_unit.isdigit() else None
+    unit_id = plain_int(raw_unit)
     needs = need_search(request.user, akpk, search=q, source=source, status=status, unit_id=unit_id)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
@@ -186,7 +187,7 @@ def need_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_list_url(akpk))
     own = roles_for(request.user).employee_id
     chosen = request.GET.get("pegawai", "")
-    initial = {"employee": chosen if chosen.isdigit() else str(own), "priority": "3"}
+    initial = {"employee": chosen if plain_int(chosen) is not None else str(own), "priority": "3"}
     form = NeedProposeForm(
         request.POST or None,
         initial=initial,
@@ -202,7 +203,7 @@ def need_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 employee=employee,
                 competency=int(cd["competency"]),
-                target_level=int(target) if target.isdigit() else None,
+                target_level=plain_int(target),
                 priority=cd["priority"],
                 note=cd["note"],
                 akpk=akpk,
@@ -259,7 +260,7 @@ def need_bulk_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve the ticked needs: first a confirmation page listing them, then (confirm=1) one all-or-nothing
     decision."""
     akpk = _akpk(request, pk)
-    ids = {int(x) for x in request.POST.getlist("need") if x.isdigit()}
+    ids = {n for x in request.POST.getlist("need") if (n := plain_int(x)) is not None}
     if not ids:
         messages.error(request, _("Pilih paling sedikit satu kebutuhan."))
         return redirect(_list_url(akpk))

@@ -30,6 +30,7 @@ from bangkom.competency.mapping import (
 )
 from bangkom.competency.selectors import CompetencyProfile, employee_competency_profile, position_skj
 from bangkom.engine.gaps import MAPPING_CATEGORIES
+from bangkom.engine.textnum import plain_int
 from bangkom.evaluation.kirkpatrick import behaviour_due_for, reactions_open_for
 from bangkom.jobs.models import Job
 from bangkom.jobs.selectors import jobs_visible_to
@@ -215,12 +216,12 @@ def _job_back(job: Any) -> tuple[str, str]:
     params = job.params if isinstance(job.params, dict) else {}
     if job.kind == "import":
         return reverse("import"), _("Kembali ke impor")
-    if job.kind == "akpk_gather" and str(params.get("akpk_id", "")).isdigit():
+    if job.kind == "akpk_gather" and plain_int(params.get("akpk_id")) is not None:
         return f"{reverse('akpk')}?instansi={job.agency_id}&akpk={params['akpk_id']}", _("Kembali ke AKPK")
-    if job.kind == "plan_run" and str(params.get("run_id", "")).isdigit():
-        return reverse("plan_run", args=[int(params["run_id"])]), _("Lihat hasil rencana")
-    if job.kind == "mentoring_match" and str(params.get("programme_id", "")).isdigit():
-        return reverse("programme_detail", args=[int(params["programme_id"])]), _("Kembali ke program")
+    if job.kind == "plan_run" and (run_id := plain_int(params.get("run_id"))) is not None:
+        return reverse("plan_run", args=[run_id]), _("Lihat hasil rencana")
+    if job.kind == "mentoring_match" and (programme_id := plain_int(params.get("programme_id"))) is not None:
+        return reverse("programme_detail", args=[programme_id]), _("Kembali ke program")
     return "", ""
 
 
