@@ -47,6 +47,7 @@ from bangkom.org.models import Agency, Employee
 from bangkom.org.selectors import employee_get, subordinates_of
 from bangkom.web.downloads import FORMATS, table_response
 from bangkom.web.paging import querystring_base
+from bangkom.web.scope import administered_agency
 
 PAGE_SIZE = 50
 MIX_COLOURS = {"70": "#2f6f4f", "20": "#3b6ea8", "10": "#c58a1a"}
@@ -338,15 +339,8 @@ def team_jp(request: HttpRequest) -> HttpResponse:
 
 
 def _admin_agency(request: HttpRequest) -> tuple[Agency, list[Agency]]:
-    roles = roles_for(request.user)
-    if not roles.is_admin_instansi:
-        raise PermissionDenied
-    agencies = list(Agency.objects.filter(pk__in=roles.admin_agency_ids).order_by("code"))
-    chosen = request.GET.get("instansi", "")
-    agency = next((a for a in agencies if str(a.pk) == chosen), None) if chosen else agencies[0]
-    if agency is None:
-        raise Http404
-    return agency, agencies
+    scope = administered_agency(request)  # one rule for which instansi an admin is looking at (web.scope)
+    return scope.agency, scope.agencies
 
 
 def _pct(share: float | None) -> str:
