@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -539,6 +540,82 @@ def test_batch() -> None:
 def test_parse_statements(text: str | bytes, codes: list[str]) -> None:
     _, errors = parse_statements(text)
     assert [e.code for e in errors] == codes
+
+
+def _slow_parse(text: str | bytes) -> tuple[object, list[str]]:
+    """What parse_statements answers by json.loads with its hooks alone (the route before the orjson one)."""
+    codes: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        codes.extend("duplicate_key" for _ in range(len(items) - len(dict(items))))
+        return dict(items)
+
+    def constant(name: str) -> float:
+        codes.append("not_json_number")
+        return 0.0
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant), codes
+    except (ValueError, RecursionError):
+        return None, ["bad_json"]
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'{"a": 1, "b": "x"}', True),
+        (b'{"a" : 1, "b"\n:\t"x"}', True),  # spaces around the colon: quotes still agree
+        (b'[{"a": {"a": {"a": 1}}}]', True),  # the same key in nested objects is no repetition
+        (b'{"a": 1, "a": 1}', False),
+        (b'{"a": {"x": "y"}, "a": 2}', False),
+        (b'{"a": "x", "a": "x"}', False),
+        (b'{"a\\u0022": 1}', False),  # a backslash: json.loads's route
+        (b'{"a": 1e400}', False),
+        (b'{"a": 18446744073709551616}', False),
+        (b'{"a": NaN}', False),
+        (b"\xef\xbb\xbf{}", False),
+        ('{"a": "\ud800"}'.encode("utf-8", "surrogatepass"), False),
+        ("{" + '"a":[' * 2000 + "]" * 2000 + "}", False),
+    ],
+)
+def test_plain_bodies_are_decoded_by_orjson(text: str | bytes, plain: bool) -> None:
+    assert (xapi_engine._decode_plain(text) is not xapi_engine._SLOW) is plain
+    value, errors = parse_statements(text)
+    slow_value, slow_codes = _slow_parse(text)
+    assert [e.code for e in errors] == slow_codes
+    if "bad_json" not in slow_codes and "not_json_number" not in slow_codes:
+        assert value == slow_value
+
+
+_JSON_KEYS = st_.sampled_from(["a", "b", "id", "ü", "x y", "名"])
+_JSON_VALUES = st_.recursive(
+    st_.none() | st_.booleans() | st_.integers(-(2**70), 2**70) | st_.floats(allow_nan=False) | st_.text(),
+    lambda children: st_.lists(children, max_size=4) | st_.lists(st_.tuples(_JSON_KEYS, children), max_size=4),
+    max_leaves=20,
+)
+
+
+def _write(value: Any, sep: str, ascii_only: bool) -> str:
+    """JSON text of a value whose objects are lists of (key, value) pairs, so keys may repeat."""
+    if isinstance(value, list) and value and all(isinstance(v, tuple) for v in value):
+        items = [f"{json.dumps(k, ensure_ascii=ascii_only)}{sep}:{sep}{_write(v, sep, ascii_only)}" for k, v in value]
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_write(v, sep, ascii_only) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+@given(_JSON_VALUES, st_.sampled_from(["", " ", "\n"]), st_.booleans())
+@settings(max_examples=400, deadline=None)
+def test_decoding_routes_agree(value: Any, sep: str, ascii_only: bool) -> None:
+    """Whichever route decodes a text (orjson for most, json.loads with hooks for the rest), the value and the
+    problems reported are those of json.loads with hooks: a repeated key is never merged silently."""
+    text = _write(value, sep, ascii_only).encode("utf-8", "surrogatepass")
+    decoded, errors = parse_statements(text)
+    slow_value, slow_codes = _slow_parse(text)
+    assert sorted(e.code for e in errors) == sorted(slow_codes)
+    if not slow_codes:
+        assert decoded == slow_value
 
 
 def test_normalise() -> None:

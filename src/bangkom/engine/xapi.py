@@ -806,10 +806,39 @@ def validate_statements(statements: object, *, require_timezone: bool = False, v
     return errors
 
 
+def _decode_plain(text: str | bytes) -> object:
+    """The value of a JSON text that has no backslash and in which no key repeats, decoded by orjson; `_SLOW`
+    when this cannot be told quickly (then parse_statements takes json.loads with its hooks). Sound because
+    without a backslash no string holds a quote or needs an escape, so orjson writes every string back with
+    exactly its two quotes: the quotes of the text and of orjson's output agree unless a repeated key (and
+    its value) was dropped. orjson refuses NaN/Infinity, numbers beyond a float, invalid UTF-8 and deep
+    nesting, and would read an integer beyond 64 bits as a float: a text with any of those (or with 19 digits
+    in a row anywhere) takes the slow path, which reports them as json.loads sees them."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if b"\\" in raw or _LONG_DIGITS in raw.translate(_DIGITS_ONLY):
+        return _SLOW
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _SLOW
+    if raw.count(b'"') != orjson.dumps(value).count(b'"'):
+        return _SLOW
+    return value
+
+
+_SLOW = object()
+_DIGITS_ONLY = bytes(ord("0") if chr(i) in "0123456789" else ord(" ") for i in range(256))
+_LONG_DIGITS = b"0" * 19  # 2**63 has 19 digits: anything shorter is an integer orjson keeps exact
+
+
 def parse_statements(text: str | bytes) -> tuple[object, list[Error]]:
     """Decode a request body, keeping what plain json.loads loses: a key repeated within one JSON object
     (XAPI-00021: every property at most once) and NaN/Infinity (not JSON) are reported, not silently merged.
-    Returns the decoded value (None if the text is not JSON) and the problems; validate the value afterwards."""
+    Returns the decoded value (None if the text is not JSON) and the problems; validate the value afterwards.
+    Most bodies are decoded by orjson (_decode_plain, ~2x faster); the others as below."""
+    value = _decode_plain(text)
+    if value is not _SLOW:
+        return value, []
     errors: list[Error] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
