@@ -32,6 +32,31 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return out
 
 
+def event(
+    *,
+    actor: Any,
+    action: str,
+    entity: str,
+    object_id: Any = "",
+    agency_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    summary: str = "",
+) -> AuditEvent:
+    """An audit event, not saved yet (record saves one, record_all several at once)."""
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        object_id=str(object_id or ""),
+        agency_id=agency_id,
+        before=before,
+        after=after,
+        summary=summary[:500],
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -43,17 +68,24 @@ def record(
     after: dict[str, Any] | None = None,
     summary: str = "",
 ) -> AuditEvent:
-    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor_id=actor_id,
+    """Save one audit event (see event())."""
+    audit_event = event(
+        actor=actor,
         action=action,
         entity=entity,
-        object_id=str(object_id or ""),
+        object_id=object_id,
         agency_id=agency_id,
         before=before,
         after=after,
-        summary=summary[:500],
+        summary=summary,
     )
+    audit_event.save(force_insert=True)
+    return audit_event
+
+
+def record_all(events: list[AuditEvent]) -> None:
+    """Save the events made with event() in one insert (a service that changes many rows at once)."""
+    AuditEvent.objects.bulk_create(events)
 
 
 def record_change(
