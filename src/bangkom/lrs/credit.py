@@ -5,6 +5,7 @@ credited exactly once (CreditedStatement is one-to-one with the statement, and a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -54,22 +55,30 @@ def _placeholders(values: list[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-CHUNK = 500  # rows per INSERT: far below SQLite's 32,766 parameters, whatever the batch
+CHUNK = 500  # rows per INSERT and values per IN (...): within 999 parameters, the least an SQLite allows
 _CENTS = Decimal("0.01")  # ActivityCredit.jp has two decimal places; SQLite hands back an int or a float
+
+
+def _chunks(values: list[Any], width: int = 1) -> Iterator[list[Any]]:
+    """The values in lists whose parameters (`width` each) stay within CHUNK."""
+    size = max(1, CHUNK // width)
+    for at in range(0, len(values), size):
+        yield values[at : at + size]
 
 
 def _active_credits(agency_id: int, activity_ids: list[str]) -> dict[str, _Credit]:
     table = connection.ops.quote_name(ActivityCredit._meta.db_table)
-    sql = (
-        f"SELECT activity_id, title, jp, form_id, provider FROM {table} "  # noqa: S608
-        f"WHERE agency_id = %s AND active = %s AND activity_id IN ({_placeholders(activity_ids)})"
-    )
+    found: dict[str, _Credit] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [agency_id, True, *activity_ids])
-        return {
-            aid: _Credit(title, Decimal(str(jp)).quantize(_CENTS), form_id, provider)
-            for aid, title, jp, form_id, provider in cursor.fetchall()
-        }
+        for chunk in _chunks(activity_ids):
+            cursor.execute(
+                f"SELECT activity_id, title, jp, form_id, provider FROM {table} "  # noqa: S608
+                f"WHERE agency_id = %s AND active = %s AND activity_id IN ({_placeholders(chunk)})",
+                [agency_id, True, *chunk],
+            )
+            for aid, title, jp, form_id, provider in cursor.fetchall():
+                found[aid] = _Credit(title, Decimal(str(jp)).quantize(_CENTS), form_id, provider)
+    return found
 
 
 def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -77,28 +86,30 @@ def _employees(agency_id: int, nips: list[str], emails: list[str]) -> tuple[dict
     in the pegawai data or in the statement), among those asked for. An address that two pegawai of the
     instansi share credits neither: JP go to the person they belong to or to nobody. (Case is folded by the
     database's lower(): SQLite folds ASCII letters only, PostgreSQL all letters.)"""
-    conditions, params = [], []
-    if nips:
-        conditions.append(f"nip IN ({_placeholders(nips)})")
-        params += nips
-    if emails:
-        conditions.append(f"lower(email) IN ({_placeholders(emails)})")  # as the index employee_agency_email_ci
-        params += emails
-    sql = (
-        f"SELECT id, nip, email FROM {connection.ops.quote_name(Employee._meta.db_table)} "  # noqa: S608
-        f"WHERE agency_id = %s AND ({' OR '.join(conditions)})"
-    )
     by_nip: dict[str, int] = {}
     by_email: dict[str, int] = {}
     shared: set[str] = set()
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    asked = [("nip", nip) for nip in nips] + [("email", mail) for mail in emails]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [agency_id, *params])
-        for pk, nip, email in cursor.fetchall():
-            by_nip[nip] = pk
-            if email:
-                address = email.lower()
-                if by_email.setdefault(address, pk) != pk:
-                    shared.add(address)
+        for chunk in _chunks(asked):  # + the agency: CHUNK + 1 parameters at most
+            nip_chunk = [value for kind, value in chunk if kind == "nip"]
+            email_chunk = [value for kind, value in chunk if kind == "email"]
+            conditions = []
+            if nip_chunk:
+                conditions.append(f"nip IN ({_placeholders(nip_chunk)})")
+            if email_chunk:  # as the index employee_agency_email_ci
+                conditions.append(f"lower(email) IN ({_placeholders(email_chunk)})")
+            cursor.execute(
+                f"SELECT id, nip, email FROM {table} WHERE agency_id = %s AND ({' OR '.join(conditions)})",  # noqa: S608
+                [agency_id, *nip_chunk, *email_chunk],
+            )
+            for pk, nip, email in cursor.fetchall():
+                by_nip[nip] = pk
+                if email:
+                    address = email.lower()
+                    if by_email.setdefault(address, pk) != pk:
+                        shared.add(address)
     for address in shared:
         del by_email[address]
     return by_nip, by_email
@@ -200,42 +211,41 @@ def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[Reco
     ops = connection.ops
     verified_at = ops.adapt_datetimefield_value(timezone.now())
     keys = sorted(wanted)
-    params: list[Any] = []
-    for employee_id, title, day in keys:
-        credit = wanted[(employee_id, title, day)][0]
-        params += [
-            employee_id,
-            title,
-            ops.adapt_datefield_value(day),
-            ops.adapt_datefield_value(day),
-            credit.form_id,
-            (credit.provider or "xAPI")[:255],
-            ops.adapt_decimalfield_value(credit.jp, 7, 2),
-            "",
-            RecordStatus.VERIFIED.value,
-            SOURCE,
-            verified_at,
-        ]
-    width = len(_RECORD_COLUMNS)
     row = "(" + _placeholders(list(_RECORD_COLUMNS)) + ")"
     found: dict[RecordKey, int] = {}
     with connection.cursor() as cursor:
-        for at in range(0, len(keys), CHUNK):
-            count = min(CHUNK, len(keys) - at)
+        for chunk in _chunks(keys, width=len(_RECORD_COLUMNS)):
+            params: list[Any] = []
+            for key in chunk:
+                employee_id, title, day = key
+                credit = wanted[key][0]
+                params += [
+                    employee_id,
+                    title,
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_datefield_value(day),
+                    credit.form_id,
+                    (credit.provider or "xAPI")[:255],
+                    ops.adapt_decimalfield_value(credit.jp, 7, 2),
+                    "",
+                    RecordStatus.VERIFIED.value,
+                    SOURCE,
+                    verified_at,
+                ]
             cursor.execute(
                 f"INSERT INTO {_table(LearningRecord)} ({', '.join(_RECORD_COLUMNS)}) "  # noqa: S608
-                f"VALUES {', '.join([row] * count)} ON CONFLICT (employee_id, title, start_date) DO NOTHING "
+                f"VALUES {', '.join([row] * len(chunk))} ON CONFLICT (employee_id, title, start_date) DO NOTHING "
                 "RETURNING id, employee_id, title, start_date",
-                params[at * width : (at + count) * width],
+                params,
             )
             found.update({(e, t, _as_date(d)): pk for pk, e, t, d in cursor.fetchall()})
     made = [key for key in keys if key in found]
     missing = [key for key in keys if key not in found]
-    if missing:
+    for chunk in _chunks(missing, width=3):
         for pk, employee_id, title, start in LearningRecord.objects.filter(
-            employee_id__in={k[0] for k in missing},
-            title__in={k[1] for k in missing},
-            start_date__in={k[2] for k in missing},
+            employee_id__in={k[0] for k in chunk},
+            title__in={k[1] for k in chunk},
+            start_date__in={k[2] for k in chunk},
         ).values_list("pk", "employee_id", "title", "start_date"):
             if (employee_id, title, start) in wanted:
                 found[(employee_id, title, start)] = pk
@@ -250,8 +260,7 @@ def _as_date(value: Any) -> dt.date:
 def _insert_credited(pairs: list[tuple[int, int]]) -> None:
     """CreditedStatement rows (statement pk, record pk): one insert."""
     with connection.cursor() as cursor:
-        for at in range(0, len(pairs), CHUNK):
-            chunk = pairs[at : at + CHUNK]
+        for chunk in _chunks(pairs, width=2):
             cursor.execute(
                 f"INSERT INTO {_table(CreditedStatement)} (statement_id, record_id) "  # noqa: S608
                 f"VALUES {', '.join(['(%s, %s)'] * len(chunk))}",

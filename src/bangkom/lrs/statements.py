@@ -14,7 +14,7 @@ import email.policy
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,6 +305,15 @@ def _new_row(
     )
 
 
+IN_LIST = 900  # values per `IN (...)`: SQLite allows 999 parameters in a query where built before 3.32
+
+
+def chunked(values: list[Any], size: int = IN_LIST) -> Iterator[list[Any]]:
+    """The values in lists of at most `size` (a batch can hold more statements than a query parameters)."""
+    for at in range(0, len(values), size):
+        yield values[at : at + size]
+
+
 def _check_resent(statement: dict[str, Any], old: str | None) -> None:
     """A statement whose id is already stored is accepted only with the same content (Communication 2.1.1)."""
     if old is None:  # stored by a concurrent request that has not committed yet
@@ -323,9 +332,9 @@ def _insert_orm(
     parts: dict[str, Part],
 ) -> list[tuple[NewRow, dict[str, Any]]]:
     """The statements not stored before, inserted with the ORM (SQLite); the others checked as resent."""
-    ids = [s["id"] for s in statements]
     existing = {
         str(sid): payload
+        for ids in chunked([s["id"] for s in statements])
         for sid, payload in Statement.objects.filter(agency_id=agency_id, statement_id__in=ids).values_list(
             "statement_id", "payload"
         )
@@ -621,7 +630,11 @@ def _write_activities(agency_id: int, statements: list[dict[str, Any]]) -> None:
     if not with_definition:
         return
     changed = []
-    for stored in Activity.objects.filter(agency_id=agency_id, activity_id__in=list(with_definition)):
+    for stored in (
+        row
+        for ids in chunked(list(with_definition))
+        for row in Activity.objects.filter(agency_id=agency_id, activity_id__in=ids)
+    ):
         new = with_definition[stored.activity_id]
         merged = merge_definition(stored.definition or {}, new)
         input_hash = definition_hash(new)
@@ -629,7 +642,8 @@ def _write_activities(agency_id: int, statements: list[dict[str, Any]]) -> None:
             stored.definition, stored.input_hash = merged, input_hash
             changed.append(stored)
     if changed:
-        Activity.objects.bulk_update(changed, ["definition", "input_hash"])
+        # ~5 parameters per activity (Django's CASE per field and the pk list): within 999 per query
+        Activity.objects.bulk_update(changed, ["definition", "input_hash"], batch_size=IN_LIST // 5)
 
 
 def _write_attachments(agency_id: int, parts: dict[str, Part]) -> None:
@@ -646,8 +660,8 @@ def _write_attachments(agency_id: int, parts: dict[str, Part]) -> None:
 def _apply_voiding(agency_id: int, statements: list[dict[str, Any]]) -> None:
     """A voiding statement voids its target unless the target is itself a voiding statement (Data 2.3.2)."""
     targets = [s["object"]["id"] for s in statements if s["verb"]["id"] == xapi.VOIDED_VERB]
-    if targets:
-        Statement.objects.filter(agency_id=agency_id, statement_id__in=targets, is_voiding=False).update(voided=True)
+    for ids in chunked(targets):
+        Statement.objects.filter(agency_id=agency_id, statement_id__in=ids, is_voiding=False).update(voided=True)
 
 
 # -- reading ------------------------------------------------------------------------------------------------
