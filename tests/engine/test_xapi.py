@@ -739,3 +739,32 @@ def test_a_value_nested_deeper_than_the_walks_is_an_error_not_an_exception() -> 
         deep = [deep]
     errors = validate_statement({**BASE, "result": {"unknown": deep}})  # st() would deep-copy it
     assert "too_deep" in [e.code for e in errors]
+
+
+_TIMESTAMP_PARTS = st_.tuples(
+    st_.sampled_from(["2026", "0001", "0002", "9998", "9999", "0000", "1999", "\u0662\u0660\u0662\u0666", "20"]),
+    st_.sampled_from(["-", ""]),
+    st_.sampled_from(["01", "02", "12", "13", "00", "1"]),
+    st_.sampled_from(["-", ""]),
+    st_.sampled_from(["01", "28", "29", "30", "31", "32", "00"]),
+    st_.sampled_from(["T", "t", " "]),
+    st_.sampled_from(["00", "09", "19", "23", "24", "2\u0663"]),
+    st_.sampled_from([":", ""]),
+    st_.sampled_from(["00", "59", "60"]),
+    st_.sampled_from([":", ""]),
+    st_.sampled_from(["00", "59", "60"]),
+    st_.sampled_from(["", ".000", ".5", ",25", ".", ".1234567"]),
+    st_.sampled_from(
+        ["", "Z", "z", "+07:00", "-00:00", "+00:00", "+23:59", "+24:00", "-05:60", "+07", "+0700", "+\u0660\u0667:00"]
+    ),
+    st_.sampled_from(["", "\n", "x"]),
+)
+
+
+@given(_TIMESTAMP_PARTS, st_.booleans())
+@settings(max_examples=1500, deadline=None)
+def test_common_timestamps_get_the_general_verdict(parts: tuple[str, ...], require_timezone: bool) -> None:
+    """The quick check of the common shape (2026-11-20T09:30:00.000+07:00) answers as the general one."""
+    text = "".join(parts)
+    general = xapi_engine._is_timestamp_general(text, require_timezone)
+    assert xapi_engine.is_timestamp(text, require_timezone=require_timezone) is general, text

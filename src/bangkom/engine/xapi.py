@@ -180,11 +180,36 @@ def is_language_tag(value: object) -> bool:
     return isinstance(value, str) and _language_tag_ok(value)
 
 
+# The shape nearly every timestamp has (2026-11-20T09:30:00.000+07:00, ...Z), checked without building a
+# datetime: the date against the calendar once per date, the rest as numbers. Anything else, and years
+# whose moments may not exist in UTC, take the general check.
+_COMMON_TIMESTAMP = re.compile(
+    r"(\d{4}-\d\d-\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(Z|[+-]\d\d:\d\d)\Z", re.ASCII
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _calendar_date(text: str) -> bool:
+    try:
+        return 1 < dt.date.fromisoformat(text).year < 9999
+    except ValueError:
+        return False
+
+
 def is_timestamp(value: object, *, require_timezone: bool = False) -> bool:
     """ISO 8601 date-time (4.5). The spec says a timestamp SHOULD include the time zone, so one without is
     accepted unless `require_timezone`; the offset -00:00 is refused."""
     if not isinstance(value, str):
         return False
+    common = _COMMON_TIMESTAMP.match(value)
+    if common is not None and _calendar_date(common.group(1)):
+        zone = common.group(2)
+        return zone == "Z" or (zone[1:3] <= "23" and zone[4:] <= "59" and zone != "-00:00")
+    return _is_timestamp_general(value, require_timezone)
+
+
+def _is_timestamp_general(value: str, require_timezone: bool) -> bool:
+    """is_timestamp for every shape the spec allows (basic format, comma fractions, offsets +07 or +0700)."""
     m = _TIMESTAMP.match(value)
     if m is None:
         return False
