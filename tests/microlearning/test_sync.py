@@ -145,7 +145,20 @@ def test_sync_rejects_events_it_cannot_place(org: Org, module: Module, changes: 
     rejected = r.json()["rejected"]
     assert len(rejected) == 1 and message in rejected[0]["message"], rejected
     assert not SyncEvent.objects.exists()
+    assert not Attempt.objects.exists()  # nothing was begun
     assert org.client("staf1").get(DATA).status_code == 200
+
+
+def test_a_sync_whose_events_are_all_refused_leaves_attempts_as_they_were(org: Org, module: Module) -> None:
+    other = make_module(org, title="Modul Kedua")
+    client = org.client("staf1")
+    page = module.pages.first()
+    assert page is not None
+    assert post(client, {"device_id": "hp", "events": [ev(module, "page", page_id=page.pk)]}).json()["accepted"]
+    bad_page = {"page_id": 10**9}
+    r = post(client, {"device_id": "hp", "events": [ev(module, "page", **bad_page), ev(other, "page", **bad_page)]})
+    assert len(r.json()["rejected"]) == 2
+    assert list(Attempt.objects.values_list("module_id", flat=True)) == [module.pk]  # kept; none made for `other`
 
 
 def test_sync_sent_as_a_form_is_400(org: Org, module: Module) -> None:

@@ -529,14 +529,16 @@ def _employee_for(user: Any, employee: Employee | None) -> Employee:
     return employee
 
 
-def _attempt_locked(module: Module, employee: Employee) -> Attempt:
-    """The one attempt of this pegawai on this module, locked for the rest of the transaction."""
+def _attempt_locked(module: Module, employee: Employee) -> tuple[Attempt, bool]:
+    """The one attempt of this pegawai on this module, locked for the rest of the transaction, and whether
+    this call made it."""
+    created = False
     try:
         with transaction.atomic():
-            Attempt.objects.get_or_create(module=module, employee=employee)
+            created = Attempt.objects.get_or_create(module=module, employee=employee)[1]
     except IntegrityError:
         pass  # another request created it at the same moment: the unique constraint kept it one
-    return Attempt.objects.select_for_update().get(module=module, employee=employee)
+    return Attempt.objects.select_for_update().get(module=module, employee=employee), created
 
 
 @transaction.atomic
@@ -587,6 +589,7 @@ def apply_events(
     changed: set[int] = set()
     logged: list[SyncEvent] = []
     batch: set[uuid.UUID] = set()
+    made: set[int] = set()  # modules whose attempt this sync made (dropped again if no event of it holds)
     for ev in parsed:
         sid = str(ev.id)
         if ev.id in seen or ev.id in batch:
@@ -601,8 +604,11 @@ def apply_events(
             continue
         attempt = attempts.get(module.pk)
         if attempt is None:
-            attempt = attempts[module.pk] = _attempt_locked(module, emp)
+            attempt, created = _attempt_locked(module, emp)
+            attempts[module.pk] = attempt
             attempt.module = module
+            if created:
+                made.add(module.pk)
             status_before[module.pk] = attempt.status
         before = snapshot(attempt)
         reason = _apply_one(attempt, ev, *content[module.pk])
@@ -639,6 +645,9 @@ def apply_events(
             )
     # The attempt lock makes a clash unlikely; should one happen, the event is already applied: keep the first.
     SyncEvent.objects.bulk_create(logged, ignore_conflicts=True)
+    kept = {event.attempt.module_id for event in logged}
+    for mid in sorted(made - kept):  # every event of it was refused: no attempt was begun
+        attempts.pop(mid).delete()
     out.attempts = attempts
     return out
 
