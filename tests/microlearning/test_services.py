@@ -386,3 +386,23 @@ def test_big_image_refused(org: Org, module: Module) -> None:
     with pytest.raises(RecordInvalid) as info:
         page_save(actor=org.users["admin_a"], module=module, data=PageData(title="X", body="Y", image=big))
     assert "image" in info.value.errors and module.pages.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["." * 100 + "gambar.png", "a." * 150 + "png", "x" * 400 + ".png", "../../etc/passwd.png", "gambar modul (1).PNG"],
+)
+def test_any_image_name_is_stored_under_a_name_of_ours(org: Org, module: Module, name: str, settings: Any) -> None:
+    """The name a browser sends is not kept (a long or dotted one made Django's storage refuse it: a bare 400)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    image = SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+    page = page_save(actor=org.users["admin_a"], module=module, data=PageData(title="X", body="Y", image=image))
+    stored = page.image.name
+    assert stored.startswith("microlearning/") and stored.lower().endswith(".png") and ".." not in stored
+    assert len(stored) <= 200 and page.image.storage.exists(stored)

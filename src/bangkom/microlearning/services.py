@@ -221,7 +221,9 @@ def page_save(*, actor: Any, module: Module, data: PageData, page: ModulePage | 
         obj.image.delete(save=False)
         obj.image = ""
     if data.image is not None:
-        obj.image.save(data.image.name or "gambar", data.image, save=False)
+        # A name of ours: the browser's may be long, dotted or a path (Django's storage refused some: a bare 400).
+        extension = (data.image.name or "").rsplit(".", 1)[-1].lower()
+        obj.image.save(f"{uuid.uuid4().hex}.{extension}", data.image, save=False)
     obj.save()
     if before is None:
         _audit_create(actor, obj, module.agency_id, "microlearning.modulepage")
