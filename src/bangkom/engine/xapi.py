@@ -844,9 +844,10 @@ def _decode_plain(text: str | bytes) -> object:
         return _SLOW
     try:
         value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
+        written = orjson.dumps(value)  # orjson reads 1,024 levels deep but writes 254 only: that is refused here
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _SLOW
-    if raw.count(b'"') != orjson.dumps(value).count(b'"'):
+    if raw.count(b'"') != written.count(b'"'):
         return _SLOW
     return value
 
