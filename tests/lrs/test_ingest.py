@@ -215,3 +215,40 @@ def test_batches_beyond_the_database_parameter_limit_are_stored_resent_and_voide
         del s["context"]["contextActivities"]
     assert xapi.post("statements", voiding).status_code == 200
     assert Statement.objects.filter(voided=True).count() == 1100
+
+
+@pytest.mark.parametrize(
+    ("engines", "version", "refused"),
+    [
+        (["django.db.backends.sqlite3"], "3.34.1", True),
+        (["django.db.backends.sqlite3"], "3.31.0", True),
+        (["django.db.backends.sqlite3"], "3.35.0", False),
+        (["django.db.backends.sqlite3"], "3.40.1", False),
+        (["django.db.backends.postgresql"], "3.31.0", False),
+        (["django.db.backends.postgresql", "django.db.backends.sqlite3"], "3.34.1", True),
+    ],
+)
+def test_an_sqlite_too_old_for_returning_is_refused_at_start(engines: list[str], version: str, refused: bool) -> None:
+    from django.core import checks
+
+    from bangkom.lrs.checks import sqlite_too_old, sqlite_version
+
+    errors = sqlite_too_old(engines, version)
+    assert [e.id for e in errors] == (["bangkom.E001"] if refused else [])
+    if refused:
+        assert version in errors[0].msg and "3.35" in errors[0].msg
+    assert sqlite_version in checks.registry.registry.registered_checks
+
+
+def test_an_extension_nested_300_deep_is_stored_and_read_back(xapi: Xapi) -> None:
+    """orjson reads 1,024 levels but writes 254: such a body is decoded the other way (was a 500)."""
+    deep: Any = 1
+    for _ in range(300):
+        deep = [deep]
+    sent = statement(0, result={"extensions": {"https://x.example/e": deep}})
+    body = json.dumps([sent], ensure_ascii=False)
+    assert "\\" not in body  # no backslash: the body takes orjson's way first
+    response = xapi.post("statements", body.encode())
+    assert response.status_code == 200, response.content
+    got = xapi.get("statements", {"statementId": sent["id"]})
+    assert got.status_code == 200 and got.json()["result"]["extensions"]["https://x.example/e"] == deep

@@ -7,3 +7,10 @@ class LrsConfig(AppConfig):
     label = "lrs"
     verbose_name = _("Learning Record Store (xAPI)")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from bangkom.lrs.checks import sqlite_version
+
+        checks.register(sqlite_version)

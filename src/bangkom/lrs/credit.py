@@ -163,7 +163,7 @@ def credit_statements(*, agency_id: int, rows: list[tuple[NewRow, dict[str, Any]
     if not credited:
         return 0
     records, made = _records(wanted)
-    _insert_credited([(row.pk, records[key]) for row, key in credited if key in records])
+    _insert_credited([(row.pk, records[key]) for row, key in credited])
     events = []
     for key in made:
         credit, row = wanted[key]
@@ -187,7 +187,8 @@ def _table(model: Any) -> str:
 
 # A credited statement's learning record, made with the columns below (the others take their defaults):
 # verified at once, source xapi. Written in SQL: ON CONFLICT DO NOTHING ... RETURNING tells which records this
-# request made (PostgreSQL, SQLite >= 3.35); the ORM's bulk insert cannot, and took ~2.5 ms per batch.
+# request made (PostgreSQL; SQLite from 3.35, see lrs.checks); the ORM's bulk insert cannot, and took ~2.5 ms per
+# batch.
 _RECORD_COLUMNS = (
     "employee_id",
     "title",
@@ -208,11 +209,19 @@ def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[Reco
     key and the keys whose record this call made. Keys are inserted in order, so two requests making
     overlapping records wait for each other and never deadlock; a record a concurrent request made first is
     found afterwards."""
+    keys = sorted(wanted)
+    found = _insert_records(keys, wanted)
+    made = [key for key in keys if key in found]
+    found.update(_existing_records([key for key in keys if key not in found]))
+    return found, made
+
+
+def _insert_records(keys: list[RecordKey], wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> dict[RecordKey, int]:
+    """Insert the records of these keys where none exists; the pk of each one made."""
     ops = connection.ops
     verified_at = ops.adapt_datetimefield_value(timezone.now())
-    keys = sorted(wanted)
     row = "(" + _placeholders(list(_RECORD_COLUMNS)) + ")"
-    found: dict[RecordKey, int] = {}
+    made: dict[RecordKey, int] = {}
     with connection.cursor() as cursor:
         for chunk in _chunks(keys, width=len(_RECORD_COLUMNS)):
             params: list[Any] = []
@@ -238,10 +247,15 @@ def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[Reco
                 "RETURNING id, employee_id, title, start_date",
                 params,
             )
-            found.update({(e, t, _as_date(d)): pk for pk, e, t, d in cursor.fetchall()})
-    made = [key for key in keys if key in found]
-    missing = [key for key in keys if key not in found]
-    for chunk in _chunks(missing, width=3):
+            made.update({(e, t, _as_date(d)): pk for pk, e, t, d in cursor.fetchall()})
+    return made
+
+
+def _existing_records(keys: list[RecordKey]) -> dict[RecordKey, int]:
+    """The pk of the records that exist for these keys."""
+    wanted = set(keys)
+    found: dict[RecordKey, int] = {}
+    for chunk in _chunks(keys, width=3):
         for pk, employee_id, title, start in LearningRecord.objects.filter(
             employee_id__in={k[0] for k in chunk},
             title__in={k[1] for k in chunk},
@@ -249,7 +263,7 @@ def _records(wanted: dict[RecordKey, tuple[_Credit, NewRow]]) -> tuple[dict[Reco
         ).values_list("pk", "employee_id", "title", "start_date"):
             if (employee_id, title, start) in wanted:
                 found[(employee_id, title, start)] = pk
-    return found, made
+    return found
 
 
 def _as_date(value: Any) -> dt.date:
