@@ -250,7 +250,6 @@ def store(
             new = _insert_postgres(agency_id, client.pk, stored, stored_iso, authority, statements, parts)
             if not new:
                 return ids
-            _write_lookups_postgres(agency_id, stored, new)
         else:
             new = _insert_orm(agency_id, client.pk, stored, stored_iso, authority, statements, parts)
             if not new:
@@ -371,31 +370,40 @@ def _insert_orm(
     return new
 
 
-# PostgreSQL: the columns of a batch travel as arrays (binary, see _pg_execute) unpacked by the server: three
-# statements for a whole batch and no per-value quoting in Python (the ORM's bulk insert quoted every payload
-# character by character and was half the CPU time of a batch).
+# PostgreSQL: the columns of a batch travel as arrays (binary, see _pg_execute) unpacked by the server, and one
+# SQL statement inserts the statements not stored before, the lookup rows of those (joined to the rows the insert
+# returns through each statement's place in the batch, `n`) and the activities not known yet: no per-value
+# quoting in Python (the ORM's bulk insert quoted every payload character by character and was half the CPU time
+# of a batch) and one round trip.
 _PG_INSERT_STATEMENTS = """
-INSERT INTO lrs_statement (agency_id, client_id, stored, voided, statement_id, "timestamp", verb, registration,
-                           ref_target, is_voiding, payload, attachment_hashes)
-SELECT %s, %s, %s, false, r.statement_id, r.ts, r.verb, r.registration, r.ref_target, r.is_voiding, r.payload,
-       r.attachment_hashes
-FROM unnest(%b::uuid[], %b::timestamptz[], %b::text[], %b::uuid[], %b::uuid[], %b::boolean[], %b::text[], %b::text[])
-     WITH ORDINALITY AS r(statement_id, ts, verb, registration, ref_target, is_voiding, payload, attachment_hashes, n)
-ORDER BY r.n
-ON CONFLICT (agency_id, statement_id) DO NOTHING
-RETURNING id, statement_id::text
-"""
-_PG_INSERT_LOOKUPS = """
-WITH agents AS (
+WITH s AS (
+    INSERT INTO lrs_statement (agency_id, client_id, stored, voided, statement_id, "timestamp", verb, registration,
+                               ref_target, is_voiding, payload, attachment_hashes)
+    SELECT %s, %s, %s, false, r.statement_id, r.ts, r.verb, r.registration, r.ref_target, r.is_voiding, r.payload,
+           r.attachment_hashes
+    FROM unnest(%b::uuid[], %b::timestamptz[], %b::text[], %b::uuid[], %b::uuid[], %b::boolean[], %b::text[],
+                %b::text[])
+         WITH ORDINALITY AS r(statement_id, ts, verb, registration, ref_target, is_voiding, payload, attachment_hashes,
+                              n)
+    ORDER BY r.n
+    ON CONFLICT (agency_id, statement_id) DO NOTHING
+    RETURNING id, statement_id
+), made AS (
+    SELECT s.id, u.n FROM s JOIN unnest(%b::uuid[]) WITH ORDINALITY AS u(statement_id, n) USING (statement_id)
+), agents AS (
     INSERT INTO lrs_statementagent (statement_id, agency_id, agent, direct, stored)
-    SELECT r.s, %s, r.k, r.d, %s FROM unnest(%b::bigint[], %b::text[], %b::boolean[]) AS r(s, k, d)
+    SELECT made.id, %s, l.k, l.d, %s
+    FROM unnest(%b::bigint[], %b::text[], %b::boolean[]) AS l(n, k, d) JOIN made USING (n)
 ), activities AS (
     INSERT INTO lrs_activity (agency_id, activity_id, definition, input_hash)
     SELECT %s, k, '{}'::jsonb, '' FROM unnest(%b::text[]) AS k ORDER BY k
     ON CONFLICT (agency_id, activity_id) DO NOTHING
+), activity_rows AS (
+    INSERT INTO lrs_statementactivity (statement_id, agency_id, activity, direct, stored)
+    SELECT made.id, %s, l.k, l.d, %s
+    FROM unnest(%b::bigint[], %b::text[], %b::boolean[]) AS l(n, k, d) JOIN made USING (n)
 )
-INSERT INTO lrs_statementactivity (statement_id, agency_id, activity, direct, stored)
-SELECT r.s, %s, r.k, r.d, %s FROM unnest(%b::bigint[], %b::text[], %b::boolean[]) AS r(s, k, d)
+SELECT id, statement_id::text FROM s
 """
 # The canonical definitions merged by the server (merge_definition in SQL: newer keys win, the name and
 # description language maps merge by language), only where the definition differs from the last one merged in
@@ -467,9 +475,13 @@ def _insert_postgres(
     statements: list[dict[str, Any]],
     parts: dict[str, Part],
 ) -> list[tuple[NewRow, dict[str, Any]]]:
-    """Insert every statement whose id is new in one statement (ON CONFLICT DO NOTHING); those already
-    stored, also by a concurrent request, are then checked as resent."""
+    """Insert every statement whose id is new, with its lookup rows and the activities not known yet, in one SQL
+    statement (_PG_INSERT_STATEMENTS); those already stored, also by a concurrent request, are then checked as
+    resent. Then the definitions of the new statements' activities are merged (see _write_activities)."""
     rows = [_new_row(stored, stored_iso, authority, s, parts) for s in statements]
+    agent_rows, activity_rows = _lookup_rows(list(enumerate(statements, start=1)))
+    definitions = _kept_definitions(statements)
+    ids = [r.statement_id for r in rows]
     inserted = {
         sid: pk
         for pk, sid in _pg_execute(
@@ -478,7 +490,7 @@ def _insert_postgres(
                 agency_id,
                 client_id,
                 stored,
-                [r.statement_id for r in rows],
+                ids,
                 [r.timestamp for r in rows],
                 [r.verb for r in rows],
                 [r.registration for r in rows],
@@ -486,6 +498,15 @@ def _insert_postgres(
                 [r.is_voiding for r in rows],
                 [r.payload for r in rows],
                 [r.attachment_hashes for r in rows],
+                ids,
+                agency_id,
+                stored,
+                *_columns(agent_rows),
+                agency_id,
+                sorted(definitions),
+                agency_id,
+                stored,
+                *_columns(activity_rows),
             ],
         )
     }
@@ -506,21 +527,18 @@ def _insert_postgres(
         )
         for statement in resent:
             _check_resent(statement, existing.get(uuid.UUID(statement["id"])))
+        definitions = _kept_definitions([s for _, s in new])  # only what the new statements say
+    _merge_definitions_postgres(agency_id, definitions)
     return new
 
 
-def _write_lookups_postgres(agency_id: int, stored: dt.datetime, new: list[tuple[NewRow, dict[str, Any]]]) -> None:
-    """Lookup rows and new activities in one statement, then the definitions merged (see _write_activities)."""
-    agent_rows, activity_rows = _lookup_rows(new)
-    agents, activities = _columns(agent_rows), _columns(activity_rows)
-    # Activity ids longer than the column keep no canonical definition (as in _write_activities).
-    definitions = {
-        aid: d for aid, d in _definitions([s for _, s in new]).items() if len(aid.encode()) <= ACTIVITY_KEY_BYTES
-    }
-    _pg_execute(
-        _PG_INSERT_LOOKUPS,
-        [agency_id, stored, *agents, agency_id, sorted(definitions), agency_id, stored, *activities],
-    )
+def _kept_definitions(statements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The definitions of the activities a canonical definition is kept for: ids longer than the column keep
+    none (as in _write_activities)."""
+    return {aid: d for aid, d in _definitions(statements).items() if len(aid.encode()) <= ACTIVITY_KEY_BYTES}
+
+
+def _merge_definitions_postgres(agency_id: int, definitions: dict[str, dict[str, Any]]) -> None:
     with_definition = {aid: d for aid, d in definitions.items() if d}
     if with_definition:
         keys = sorted(with_definition)
@@ -548,17 +566,18 @@ def index_key(key: str, limit: int) -> str:
     return "#sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-LookupRow = tuple[int, str, bool]  # statement pk, key as indexed (index_key), direct
+LookupRow = tuple[int, str, bool]  # statement (pk, or place in the batch), key as indexed (index_key), direct
 
 
-def _lookup_rows(new: list[tuple[NewRow, dict[str, Any]]]) -> tuple[list[LookupRow], list[LookupRow]]:
-    """The agent and the activity lookup rows of the statements just inserted (both write paths)."""
+def _lookup_rows(statements: list[tuple[int, dict[str, Any]]]) -> tuple[list[LookupRow], list[LookupRow]]:
+    """The agent and the activity lookup rows of statements, each given with the number its rows carry (both
+    write paths: the statement's pk on SQLite, its place in the batch on PostgreSQL)."""
     agents: list[LookupRow] = []
     activities: list[LookupRow] = []
-    for row, statement in new:
+    for ref, statement in statements:
         found = xapi.lookup(statement)
-        agents.extend((row.pk, index_key(key, AGENT_KEY_BYTES), direct) for key, direct in found.agents)
-        activities.extend((row.pk, index_key(key, ACTIVITY_KEY_BYTES), direct) for key, direct in found.activities)
+        agents.extend((ref, index_key(key, AGENT_KEY_BYTES), direct) for key, direct in found.agents)
+        activities.extend((ref, index_key(key, ACTIVITY_KEY_BYTES), direct) for key, direct in found.activities)
     return agents, activities
 
 
@@ -568,7 +587,7 @@ def _columns(rows: list[LookupRow]) -> tuple[list[int], list[str], list[bool]]:
 
 
 def _write_lookups(agency_id: int, stored: dt.datetime, new: list[tuple[NewRow, dict[str, Any]]]) -> None:
-    agents, activities = _lookup_rows(new)
+    agents, activities = _lookup_rows([(row.pk, statement) for row, statement in new])
     StatementAgent.objects.bulk_create(
         StatementAgent(statement_id=pk, agency_id=agency_id, agent=key, direct=direct, stored=stored)
         for pk, key, direct in agents
