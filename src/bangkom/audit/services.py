@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -32,53 +32,38 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return out
 
 
-def event(
-    *,
-    actor: Any,
-    action: str,
-    entity: str,
-    object_id: Any = "",
-    agency_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    summary: str = "",
-) -> AuditEvent:
+class EventFields(TypedDict):
+    """What an audit event says: who (a user, or None for the system), what, on which object, where."""
+
+    actor: Any
+    action: str
+    entity: str
+    object_id: NotRequired[Any]
+    agency_id: NotRequired[int | None]
+    before: NotRequired[dict[str, Any] | None]
+    after: NotRequired[dict[str, Any] | None]
+    summary: NotRequired[str]
+
+
+def event(**fields: Unpack[EventFields]) -> AuditEvent:
     """An audit event, not saved yet (record saves one, record_all several at once)."""
+    actor = fields["actor"]
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
         actor_id=actor_id,
-        action=action,
-        entity=entity,
-        object_id=str(object_id or ""),
-        agency_id=agency_id,
-        before=before,
-        after=after,
-        summary=summary[:500],
+        action=fields["action"],
+        entity=fields["entity"],
+        object_id=str(fields.get("object_id") or ""),
+        agency_id=fields.get("agency_id"),
+        before=fields.get("before"),
+        after=fields.get("after"),
+        summary=fields.get("summary", "")[:500],
     )
 
 
-def record(
-    *,
-    actor: Any,
-    action: str,
-    entity: str,
-    object_id: Any = "",
-    agency_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    summary: str = "",
-) -> AuditEvent:
+def record(**fields: Unpack[EventFields]) -> AuditEvent:
     """Save one audit event (see event())."""
-    audit_event = event(
-        actor=actor,
-        action=action,
-        entity=entity,
-        object_id=object_id,
-        agency_id=agency_id,
-        before=before,
-        after=after,
-        summary=summary,
-    )
+    audit_event = event(**fields)
     audit_event.save(force_insert=True)
     return audit_event
 
