@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.db import connections
 from django.test import Client
 
 from bangkom.accounts.models import Role, RoleAssignment, User
@@ -137,3 +138,4 @@ def reference_rows_after(django_db_blocker: Any) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():
         restore_reference_rows()
+        connections.close_all()  # opened outside any test: left open, it kept the test database from being dropped
