@@ -240,6 +240,20 @@ def test_voiding(xapi: Xapi) -> None:
     assert xapi.get("statements", {"statementId": voiding_id}).status_code == 200
 
 
+def test_a_statement_voided_in_its_own_batch(xapi: Xapi) -> None:
+    target = statement(id=str(uuid.uuid4()))
+    voiding = {
+        "actor": {"mbox": "mailto:admin@example.go.id"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": target["id"]},
+    }
+    other = statement(id=str(uuid.uuid4()))
+    assert xapi.post("statements", [target, voiding, other]).status_code == 200
+    assert xapi.get("statements", {"statementId": target["id"]}).status_code == 404
+    assert xapi.get("statements", {"voidedStatementId": target["id"]}).status_code == 200
+    assert target["id"] not in ids_of(xapi.get("statements")) and other["id"] in ids_of(xapi.get("statements"))
+
+
 def test_multipart_attachment_roundtrip(xapi: Xapi) -> None:
     content = b"Sertifikat pelatihan etika ASN"
     sha2 = hashlib.sha256(content).hexdigest()
