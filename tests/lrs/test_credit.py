@@ -45,6 +45,14 @@ def actor_for(org: Any, who: str) -> dict[str, Any]:
     return {"mbox": "mailto:tamu@example.com"}
 
 
+def completion(actor: dict[str, Any], timestamp: str | None = None, **more: Any) -> dict[str, Any]:
+    """A completed statement on the mapped activity."""
+    stmt = {"actor": actor, "verb": {"id": COMPLETED}, "object": {"id": MAPPED}, **more}
+    if timestamp is not None:
+        stmt["timestamp"] = timestamp
+    return stmt
+
+
 @pytest.mark.parametrize(
     ("who", "verb", "activity", "credited"),
     [
@@ -80,7 +88,7 @@ def test_credit_rules(
 
 def test_a_record_made_from_a_statement_reads_back_as_any_other(org: Any, mapped: None, xapi: Xapi) -> None:
     """The record is written in SQL (not through the model): every column reads back as the model expects."""
-    stmt = {"actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    stmt = completion(actor_for(org, "nip"))
     stmt["timestamp"] = "2026-03-02T20:00:00Z"  # 03:00 on 3 March in Jakarta: the record's day
     assert xapi.post("statements", stmt).status_code == 200
     record = LearningRecord.objects.get(source="xapi")
@@ -100,7 +108,7 @@ def test_a_batch_larger_than_an_insert_credits_every_statement(
 ) -> None:
     """Records and credited statements are inserted in chunks (SQLite takes at most 32,766 parameters)."""
     monkeypatch.setattr(credit, "CHUNK", 2)
-    base = {"actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    base = completion(actor_for(org, "nip"))
     batch = [{**base, "timestamp": f"2026-03-{day:02d}T08:00:00Z"} for day in range(1, 8)]
     batch += [{**base, "actor": actor_for(org, "mbox"), "timestamp": "2026-03-01T08:00:00Z"}]
     assert xapi.post("statements", batch).status_code == 200
@@ -111,7 +119,7 @@ def test_a_batch_larger_than_an_insert_credits_every_statement(
 
 def test_credited_exactly_once(org: Any, mapped: None, xapi: Xapi) -> None:
     sid = str(uuid.uuid4())
-    stmt = {"id": sid, "actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    stmt = completion(actor_for(org, "nip"), id=sid)
     for _ in range(3):
         assert xapi.post("statements", stmt).status_code == 200
     assert xapi.put("statements", stmt, query=f"?statementId={sid}").status_code == 204
@@ -124,7 +132,7 @@ def test_credited_exactly_once(org: Any, mapped: None, xapi: Xapi) -> None:
 
 
 def test_other_instansi_client_does_not_credit(org: Any, mapped: None, xapi_b: Xapi) -> None:
-    stmt = {"actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    stmt = completion(actor_for(org, "nip"))
     assert xapi_b.post("statements", stmt).status_code == 200
     assert not LearningRecord.objects.filter(source="xapi").exists()
 
@@ -146,7 +154,7 @@ def test_mapping_refuses_bad_input(org: Any, activity: str, title: str, jp: str,
 
 
 def test_one_batch_credits_each_statement_and_makes_one_record_per_day(org: Any, mapped: None, xapi: Xapi) -> None:
-    base = {"actor": actor_for(org, "nip"), "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    base = completion(actor_for(org, "nip"))
     batch = [
         {**base, "timestamp": "2026-03-02T08:00:00Z"},
         {**base, "verb": {"id": PASSED}, "timestamp": "2026-03-02T09:00:00Z"},
@@ -182,12 +190,7 @@ def test_record_made_by_another_request_is_shared(org: Any, mapped: None, xapi: 
         jp=3,
         source="xapi",
     )
-    stmt = {
-        "actor": actor_for(org, "nip"),
-        "verb": {"id": COMPLETED},
-        "object": {"id": MAPPED},
-        "timestamp": "2026-03-02T08:00:00Z",
-    }
+    stmt = completion(actor_for(org, "nip"), "2026-03-02T08:00:00Z")
     assert xapi.post("statements", stmt).status_code == 200
     record = LearningRecord.objects.get(source="xapi")
     assert record.provider == "LMS lain"
@@ -199,12 +202,7 @@ def test_email_matches_whatever_its_case(org: Any, mapped: None, xapi: Xapi) -> 
     """Pegawai data often keeps the address as typed (Budi.Santoso@...); the statement's mbox may differ in case."""
     org.staf2.email = "Staf2.Kedua@Example.go.id"
     org.staf2.save()
-    stmt = {
-        "actor": {"mbox": "mailto:staf2.kedua@example.GO.ID"},
-        "verb": {"id": COMPLETED},
-        "object": {"id": MAPPED},
-        "timestamp": "2026-03-02T08:00:00Z",
-    }
+    stmt = completion({"mbox": "mailto:staf2.kedua@example.GO.ID"}, "2026-03-02T08:00:00Z")
     assert xapi.post("statements", stmt).status_code == 200
     assert LearningRecord.objects.get(source="xapi").employee == org.staf2
 
@@ -214,7 +212,7 @@ def test_an_address_two_pegawai_share_credits_neither(org: Any, mapped: None, xa
     org.staf1.save()
     org.staf2.email = "bersama@example.go.id"
     org.staf2.save()
-    stmt = {"actor": {"mbox": "mailto:bersama@example.go.id"}, "verb": {"id": COMPLETED}, "object": {"id": MAPPED}}
+    stmt = completion({"mbox": "mailto:bersama@example.go.id"})
     assert xapi.post("statements", stmt).status_code == 200
     assert not LearningRecord.objects.filter(source="xapi").exists()
 
@@ -223,11 +221,6 @@ def test_a_completion_at_the_end_of_the_calendar_is_credited_on_its_written_day(
     org: Any, mapped: None, xapi: Xapi
 ) -> None:
     # 9999-12-31T23:30Z is in year 10000 in Jakarta, which Python cannot hold (was a 500).
-    stmt = {
-        "actor": actor_for(org, "nip"),
-        "verb": {"id": COMPLETED},
-        "object": {"id": MAPPED},
-        "timestamp": "9999-12-31T23:30:00Z",
-    }
+    stmt = completion(actor_for(org, "nip"), "9999-12-31T23:30:00Z")
     assert xapi.post("statements", stmt).status_code == 200
     assert str(LearningRecord.objects.get(source="xapi").start_date) == "9999-12-31"
